@@ -10,6 +10,12 @@ export interface AnalysisContext {
   limits: Limits;
   /** performance.now() value after which analysis should stop and report a budget error. */
   deadline: number;
+  /**
+   * What the registry says about this release, when scanning a registry package (unvalidated).
+   * npm: the packument's manifest for the version (manifest-confusion checks compare it with the
+   * tarball's package.json).
+   */
+  registry?: { versionManifest?: unknown; document?: unknown };
 }
 
 export interface AnalysisStats {
