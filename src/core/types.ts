@@ -153,4 +153,6 @@ export interface ScanResult {
   /** Findings that are new compared with the previous release, when known. */
   newInRelease?: Finding[];
   durationMs?: number;
+  /** Work done (for benchmarks): files seen, files parsed, bytes parsed, uncompressed bytes. */
+  stats?: { files: number; parsedFiles: number; parsedBytes: number; totalBytes: number };
 }
