@@ -1,0 +1,10 @@
+export type { AlertRaiser, AlertSink } from './types.js';
+export { WEBHOOK_FORMATS, emailText, evidenceUrl, webhookPayload } from './format.js';
+export type { WebhookFormat } from './format.js';
+export { webhookSink } from './webhook.js';
+export type { WebhookOptions } from './webhook.js';
+export { buildMessage, isValidAddress, sendMail, smtpSink } from './smtp.js';
+export type { MailMessage, SmtpOptions } from './smtp.js';
+export { jsonlSink } from './jsonl.js';
+export { createAlertDispatcher } from './dispatcher.js';
+export type { DispatcherOptions } from './dispatcher.js';
