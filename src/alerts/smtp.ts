@@ -39,7 +39,6 @@ export function isValidAddress(address: string): boolean {
 /** RFC 2047 encoded-word for a header value (UTF-8, base64), single line. */
 function encodeHeader(value: string): string {
   const clean = value.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(clean) ? clean : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
 }
 
