@@ -1,14 +1,131 @@
-import type { FileTree } from '../core/types.js';
+/**
+ * Safe, in-memory reading of package artifacts. Nothing is ever written to disk; every limit in
+ * `Limits` is enforced while reading; hostile structure (links, devices, traversal, bombs) is dropped
+ * and reported as ArchiveIssues instead of failing the scan.
+ */
+import type { ArtifactFormat, FileTree } from '../core/types.js';
 import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { VigilError } from '../core/errors.js';
+import { bunzipBounded, gunzipBounded } from './decompress.js';
+import type { Bounded } from './decompress.js';
+import { readTar, validTarHeader } from './tar.js';
+import { RATIO_FLOOR_BYTES, StopReading, TreeBuilder } from './tree.js';
+import { readZip } from './zip.js';
 
-/** Placeholder: replaced by the safe in-memory unpacker. */
-export function unpackArtifact(_bytes: Uint8Array, _filename: string, _limits: Limits = DEFAULT_LIMITS): FileTree {
-  throw new VigilError('E_ARCHIVE', 'archive support not yet available');
+export { readDirectory } from './directory.js';
+export { normaliseEntryPath, RATIO_FLOOR_BYTES } from './tree.js';
+
+/** Container format recognised from the first bytes, whatever the file is called. */
+export type SniffedFormat = 'gzip' | 'bzip2' | 'zip' | 'tar' | 'xz' | 'unknown';
+
+/** Recognises a container by magic bytes (never by extension). */
+export function sniffFormat(bytes: Uint8Array): SniffedFormat {
+  const b = (i: number): number => bytes[i] ?? -1;
+  if (b(0) === 0x1f && b(1) === 0x8b) return 'gzip';
+  if (b(0) === 0x42 && b(1) === 0x5a && b(2) === 0x68 && b(3) >= 0x31 && b(3) <= 0x39) return 'bzip2';
+  if (b(0) === 0x50 && b(1) === 0x4b && ((b(2) === 3 && b(3) === 4) || (b(2) === 5 && b(3) === 6) || (b(2) === 7 && b(3) === 8))) {
+    return 'zip';
+  }
+  if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58 && b(4) === 0x5a && b(5) === 0) return 'xz';
+  if (bytes.length >= 512 && validTarHeader(bytes.subarray(0, 512))) return 'tar';
+  return 'unknown';
 }
 
-/** Placeholder: replaced by the safe directory reader. */
-export async function readDirectory(_path: string, _limits: Limits = DEFAULT_LIMITS): Promise<FileTree> {
-  throw new VigilError('E_ARCHIVE', 'directory support not yet available');
+function basename(filename: string): string {
+  const parts = filename.split(/[\\/]/);
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i];
+    if (part !== undefined && part !== '' && part !== '.' && part !== '..') return part;
+  }
+  return 'file';
+}
+
+/** sdist, npm tarball or plain tar, judged from the entries read. */
+function tarFormat(tree: TreeBuilder): ArtifactFormat {
+  if (tree.has('package/package.json')) return 'npm-tgz';
+  const tops = new Set<string>();
+  let sdistMarker = false;
+  for (const path of tree.paths()) {
+    const slash = path.indexOf('/');
+    tops.add(slash < 0 ? '' : path.slice(0, slash));
+    const rest = slash < 0 ? path : path.slice(slash + 1);
+    if (rest === 'PKG-INFO' || rest === 'setup.py' || rest === 'pyproject.toml') sdistMarker = true;
+  }
+  if (sdistMarker) return 'sdist-tar';
+  const [only] = tops;
+  if (tops.size === 1 && only !== undefined && only !== '' && tree.has(`${only}/package.json`)) return 'npm-tgz';
+  return 'tar';
+}
+
+function zipFormat(tree: TreeBuilder): ArtifactFormat {
+  for (const path of tree.paths()) {
+    const slash = path.indexOf('/');
+    if (slash > 0 && path.slice(0, slash).endsWith('.dist-info')) return 'wheel';
+  }
+  return 'zip';
+}
+
+function decompressForTar(kind: 'gzip' | 'bzip2', bytes: Uint8Array, tree: TreeBuilder): Bounded {
+  const limits = tree.limits;
+  // Tar headers and padding take room beyond the file bytes: allow ~1.5 KiB per permitted entry.
+  const sizeCap = limits.maxTotalBytes + Math.min(limits.maxFiles, 100_000) * 1536;
+  const ratioCap = Math.max(bytes.length * limits.maxRatio, RATIO_FLOOR_BYTES);
+  const cap = Math.min(sizeCap, ratioCap);
+  const out = kind === 'gzip' ? gunzipBounded(bytes, cap) : bunzipBounded(bytes, cap);
+  if (out.capped) {
+    if (cap === ratioCap) {
+      tree.issue('compression-ratio', `${kind} stream expands more than ${limits.maxRatio}x (archive bomb?); only the first ${cap} bytes were read`);
+    } else {
+      tree.issue('too-large', `archive expands past ${limits.maxTotalBytes} bytes; the rest was not read`);
+    }
+    tree.stopped = true;
+  }
+  return out;
+}
+
+/**
+ * Unpacks an artifact into memory. Recognises gzip/bzip2-compressed tar, zip (wheel, egg, zip sdist)
+ * and plain tar by content; anything else becomes a one-file tree named after `filename`'s basename.
+ * Throws VigilError('E_ARCHIVE') only when nothing at all could be read from a recognised container.
+ */
+export function unpackArtifact(bytes: Uint8Array, filename: string, limits: Limits = DEFAULT_LIMITS): FileTree {
+  const tree = new TreeBuilder(limits);
+  if (bytes.length > limits.maxArtifactBytes) {
+    throw new VigilError('E_LIMIT', `${basename(filename)} is ${bytes.length} bytes, over the ${limits.maxArtifactBytes}-byte artifact limit`);
+  }
+  const kind = sniffFormat(bytes);
+  if (kind === 'gzip' || kind === 'bzip2') {
+    const out = decompressForTar(kind, bytes, tree);
+    if (out.error !== undefined) tree.issue('corrupt', `${kind} stream is corrupt or truncated: ${out.error}`);
+    if (out.data.length >= 512 && validTarHeader(out.data.subarray(0, 512))) {
+      readTar(out.data, tree, out.capped);
+      return tree.finish(tarFormat(tree));
+    }
+    if (out.data.length === 0) {
+      throw new VigilError('E_ARCHIVE', `${basename(filename)}: ${kind} data could not be decompressed${out.error !== undefined ? ` (${out.error})` : ''}`);
+    }
+    // A compressed single file (e.g. `setup.py.gz`): keep it as one file.
+    return looseFile(out.data, basename(filename).replace(/\.(gz|tgz|bz2)$/i, '') || 'file', tree);
+  }
+  if (kind === 'zip') {
+    if (!readZip(bytes, tree)) throw new VigilError('E_ARCHIVE', `${basename(filename)}: zip structure could not be read`);
+    return tree.finish(zipFormat(tree));
+  }
+  if (kind === 'tar') {
+    readTar(bytes, tree, false);
+    return tree.finish(tarFormat(tree));
+  }
+  return looseFile(bytes, basename(filename), tree);
+}
+
+function looseFile(data: Uint8Array, name: string, tree: TreeBuilder): FileTree {
+  try {
+    tree.countEntry();
+    const path = tree.checkPath(name, false) ?? 'file';
+    if (tree.admit(path, data.length) === 'ok') tree.add(path, data);
+  } catch (error) {
+    if (!(error instanceof StopReading)) throw error;
+  }
+  return tree.finish('file');
 }
