@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { sniffFormat, unpackArtifact } from '../../src/archive/index.js';
 import { normaliseEntryPath } from '../../src/archive/tree.js';
 import { isVigilError } from '../../src/core/errors.js';
@@ -249,5 +251,31 @@ describe('tar bombs and damage', () => {
     entry.set(new TextEncoder().encode(sum.toString(8).padStart(6, '0') + '\0 '), 148);
     const tree = unpackArtifact(concatBytes([entry, new Uint8Array(1024)]), 'x.tar');
     assert.equal(content(tree, 'a.py'), 'hello');
+  });
+});
+
+describe('bzip2', () => {
+  const fixture = (name: string): Uint8Array =>
+    new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../test/fixtures/archive/${name}`, import.meta.url))));
+
+  it('reads a .tar.bz2 sdist', () => {
+    const tree = unpackArtifact(fixture('demo-1.0.tar.bz2'), 'demo-1.0.tar.bz2');
+    assert.equal(tree.format, 'sdist-tar');
+    assert.deepEqual(paths(tree), ['demo-1.0/PKG-INFO', 'demo-1.0/setup.py']);
+    assert.match(content(tree, 'demo-1.0/setup.py') ?? '', /setup\(name="demo"\)/);
+    assert.deepEqual(tree.issues, []);
+  });
+
+  it('stops a bzip2 bomb at the ratio limit and keeps the files before it', () => {
+    const bytes = fixture('bomb-1.0.tar.bz2');
+    assert.ok(bytes.length < 1000);
+    const tree = unpackArtifact(bytes, 'bomb-1.0.tar.bz2');
+    assert.deepEqual(paths(tree), ['bomb-1.0/first.py']);
+    assert.deepEqual(codes(tree), ['compression-ratio']);
+  });
+
+  it('reports a truncated bzip2 stream', () => {
+    const bytes = fixture('demo-1.0.tar.bz2');
+    assert.throws(() => unpackArtifact(bytes.subarray(0, 60), 'x.tar.bz2'), (e) => isVigilError(e) && e.code === 'E_ARCHIVE');
   });
 });
