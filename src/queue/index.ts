@@ -7,3 +7,5 @@ export { createScanProcessor, newFindings, releaseAlert, scanRelease } from './p
 export type { ArtifactScanner, FetchedArtifact, FetchedRelease, ReleaseFetcher, ReleaseRef, ScanPipelineOptions } from './pipeline.js';
 export { loadRegistryClient, pickArtifacts } from './registry.js';
 export type { RegistryClient } from './registry.js';
+export { startWorkerService } from './service.js';
+export type { WorkerService, WorkerServiceOptions } from './service.js';
