@@ -1,0 +1,16 @@
+export type { AdvisoryEntry, AdvisoryKind, AdvisorySource, AffectedSpec, OsvEvent, OsvRange, OsvRecord, PackageKey } from './types.js';
+export { isAffected, fixedVersions } from './match.js';
+export { compareVersions, pep440Scheme, semverScheme, schemeFor } from './versions.js';
+export { normalizePackageName, normalizePypiName, osvEcosystemName, ecosystemFromOsv } from './names.js';
+export { cvss3BaseScore, severityFromScore, severityFromLabel, maxSeverity, SEVERITY_RANK } from './severity.js';
+export { parseOsvRecord, recordSeverity, isMaliciousRecord } from './osv.js';
+export { AdvisoryStore, packageKeyString, SCHEMA_VERSION } from './store.js';
+export type { StoreStatus } from './store.js';
+export { importOsv, importSource } from './import.js';
+export type { ImportOptions, ImportStats } from './import.js';
+export { updateDatabase, exportUrl, DEFAULT_OSV_EXPORT_BASE, OSV_EXPORT_ECOSYSTEMS } from './update.js';
+export type { UpdateOptions, UpdateResult, OsvExportEcosystem } from './update.js';
+export { OsvApiSource, DEFAULT_OSV_API } from './online.js';
+export type { OnlineOptions } from './online.js';
+export { vigilDataDir, defaultDbPath } from './paths.js';
+export { forEachZipEntry } from './zip.js';
