@@ -43,7 +43,10 @@ export interface ResolvedRelease {
    * (when available) or the npm packument.
    */
   registryDocument?: unknown;
-  /** npm: the packument's manifest for this version (`versions[version]`). */
+  /**
+   * npm: the packument's manifest for this version (`versions[version]`). PyPI: the JSON API's
+   * per-release document (`{base}/NAME/VERSION/json`), when a JSON API is configured.
+   */
   versionManifest?: unknown;
 }
 
@@ -61,4 +64,10 @@ export interface RegistryOptions {
   includePrereleases: boolean;
   /** Max distinct artifacts scanned per release. */
   maxArtifacts: number;
+  /** Accept artifacts for which the registry gives no hash at all (default: refused). */
+  allowUnhashed?: boolean;
+  /** First retry delay in ms, doubled per attempt (default 500). */
+  retryBaseMs?: number;
+  /** How long index pages and packuments are reused from the cache, in ms (default 5 minutes). */
+  metadataTtlMs?: number;
 }
