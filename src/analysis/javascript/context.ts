@@ -31,6 +31,8 @@ export interface InstallScript {
   script: string;
   /** Line of the hook in package.json (0 when implicit). */
   line: number;
+  /** File holding the script when it is not package.json (a shell/batch file run at install). */
+  path?: string;
   facts: ShellFact[];
 }
 

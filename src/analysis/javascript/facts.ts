@@ -818,11 +818,12 @@ export class FactWalker {
     if (GEO_VALUES.test(text) && (GEO_WORDS.test(text) || this.facts.events.some((e) => e.name === 'geo-source'))) this.event('geo-gate', 'locale', test, { text: text.slice(0, 200) });
   }
 
-  private argVals(n: Node): Val[] {
+  private argVals(n: Node, cbParam: Val = EMPTY): Val[] {
     const out: Val[] = [];
     for (const a of kids(n, 'arguments')) {
       if (a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression') {
-        out.push({ taint: 0, dec: 0, fn: this.func(a, false, []) });
+        const params = kids(a, 'params').map(() => cbParam);
+        out.push({ taint: 0, dec: 0, fn: this.func(a, false, params) });
         continue;
       }
       if (a.type === 'SpreadElement') {
@@ -862,7 +863,11 @@ export class FactWalker {
     } else {
       calleeVal = this.ev(callee);
     }
-    const args = this.argVals(n);
+    let cbParam: Val = EMPTY;
+    const cq = calleeVal.mod?.replace(/^(?:window|globalThis|global|self)\./, '');
+    if (cq !== undefined && (NETWORK_CALLS.has(cq) || /^(?:axios|got|needle|superagent|undici|node-fetch)\.\w+$/.test(cq))) cbParam = { taint: SRC.netdata, dec: 0, netreq: true };
+    else if (objVal !== undefined && (objVal.taint !== 0 || objVal.netreq === true)) cbParam = { taint: objVal.taint, dec: objVal.dec, ...(objVal.netreq === true ? { netreq: true } : {}) };
+    const args = this.argVals(n, cbParam);
     let taint = 0;
     let dec = 0;
     for (const a of args) {
@@ -879,9 +884,16 @@ export class FactWalker {
         return EMPTY;
       }
     }
+    if (objVal?.mod === 'Module' || (objVal?.mod === 'module' && prop === '_compile')) {
+      if (prop === undefined || prop === '_compile') this.sinkEvent(n, 'eval', 'module._compile', args, taint, Math.max(dec, prop === undefined ? 1 : 0));
+      return EMPTY;
+    }
+    if (n.type === 'NewExpression' && calleeVal.mod === 'module.constructor') return { taint: 0, dec: 0, mod: 'Module' };
     const q = calleeVal.mod;
     if (calleeVal.fn !== undefined && q === undefined) {
       const f = calleeVal.fn;
+      const inlined = this.inline(f, args);
+      if (inlined !== undefined && (inlined.s !== undefined || inlined.mod !== undefined)) return inlined;
       if (f.net && ((taint & ~SRC.netdata) !== 0 || dec > 0)) this.sinkEvent(n, 'network', 'local-network-wrapper', args, taint, dec);
       if (f.retS !== undefined && args.length === 0) return { s: f.retS, taint: f.ret, dec: 0 };
       return { taint: f.ret | taint, dec };
@@ -1010,6 +1022,32 @@ export class FactWalker {
       return { taint: t, dec: 0 };
     }
     return { taint, dec };
+  }
+
+  private inlineDepth = 0;
+
+  /** Evaluates a one-expression function (`function d(s){return Buffer.from(s,'hex').toString()}`) with constant arguments. */
+  private inline(f: FnSummary, args: readonly Val[]): Val | undefined {
+    if (this.inlineDepth >= 3 || args.length === 0 || !args.some((a) => a.s !== undefined || a.num !== undefined || a.arr !== undefined)) return undefined;
+    const body = child(f.node, 'body');
+    if (body === undefined) return undefined;
+    let expr: Node | undefined = body;
+    if (body.type === 'BlockStatement') {
+      const stmts = kids(body, 'body');
+      const only = stmts.length === 1 ? stmts[0] : undefined;
+      expr = only?.type === 'ReturnStatement' ? child(only, 'argument') : undefined;
+    }
+    if (expr === undefined || expr.end - expr.start > 2000) return undefined;
+    this.inlineDepth++;
+    this.scopes.push(new Map());
+    try {
+      let i = 0;
+      for (const p of kids(f.node, 'params')) if (p.type === 'Identifier') this.declare(str(p, 'name') ?? '', args[i++] ?? EMPTY);
+      return this.ev(expr);
+    } finally {
+      this.scopes.pop();
+      this.inlineDepth--;
+    }
   }
 
   private decoded(n: Node, out: string | undefined, input: Val | undefined, how: string): Val {

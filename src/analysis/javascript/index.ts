@@ -188,7 +188,7 @@ function analyzePackage(files: readonly FileEntry[], context: AnalysisContext, o
       if (f.behaviour !== 'shell-file' || f.target === undefined) continue;
       const r = resolveModule(exists, '', f.target);
       const entry = r === undefined ? undefined : byRel.get(r);
-      if (entry !== undefined && entry.size < 256 * 1024) scripts.push({ hook: `${s.hook}:${r ?? ''}`, script: decoder.decode(entry.data), line: 0, facts: [] });
+      if (entry !== undefined && entry.size < 256 * 1024) scripts.push({ hook: `${s.hook}:${r ?? ''}`, script: decoder.decode(entry.data), line: 0, path: root + (r ?? ''), facts: [] });
     }
   }
   for (const s of scripts) if (s.facts.length === 0) s.facts = analyzeShellFile(s.script);
@@ -205,6 +205,22 @@ function analyzePackage(files: readonly FileEntry[], context: AnalysisContext, o
   }
 
   const roles = assignRoles(factsByRel, installEntries, importEntries, exists);
+  // Shell/batch files started by install-time JavaScript are install scripts too.
+  for (const [rel, facts] of factsByRel) {
+    if (roles.get(rel) !== 'install') continue;
+    for (const e of facts.events) {
+      if (e.sink !== 'exec' || e.shell === undefined) continue;
+      for (const f of e.shell) {
+        const target = f.behaviour === 'shell-file' ? f.target : /\.(?:sh|bat|cmd|ps1)$/i.test(f.command.program) ? f.command.text.split(/\s+/)[0] : undefined;
+        if (target === undefined) continue;
+        const r = resolveModule(exists, '', target.replace(/^\.\//, '')) ?? resolveModule(exists, dirName(rel), target);
+        const entry = r === undefined ? undefined : byRel.get(r);
+        if (r === undefined || entry === undefined || entry.size > 256 * 1024 || scripts.some((x) => x.hook.endsWith(`:${r}`))) continue;
+        const text = decoder.decode(entry.data);
+        scripts.push({ hook: `install:${r}`, script: text, line: 0, path: root + r, facts: analyzeShellFile(text) });
+      }
+    }
+  }
   const jsFiles: JsFile[] = [];
   for (const [rel, facts] of factsByRel) {
     if (facts.events.length === 0 && facts.obfuscation.hexIdentifiers === 0) continue;

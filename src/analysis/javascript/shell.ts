@@ -25,6 +25,7 @@ export type ShellBehaviour =
   | 'node-inline' // node -e CODE
   | 'node-file' // node FILE
   | 'shell-file' // sh FILE
+  | 'miner' // cryptocurrency miner command lines
   | 'native-build' // node-gyp, cmake-js, prebuild-install, node-gyp-build
   | 'benign-tool' // husky, patch-package, opencollective, echo, tsc, npm run …
   | 'other';
@@ -193,14 +194,29 @@ function baseName(word: string): string {
 
 const NODE_FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--max-old-space-size', '--title']);
 
+const MINER = /stratum\+(?:tcp|ssl)|\bxmrig\b|minexmr|nanopool|nicehash|--donate-level|\bcryptonight\b|--rig-id|moneroocean|supportxmr/i;
+
 /** Says what every command of a lifecycle script does. */
-export function analyzeShell(script: string): ShellFact[] {
+export function analyzeShell(script: string, depth = 0): ShellFact[] {
   const facts: ShellFact[] = [];
+  const downloaded = new Set<string>();
   for (const command of splitShell(script)) {
     const { program, args } = command;
     const text = command.text;
     const destinations = destinationsIn(text);
     const subsText = command.substitutions.join(' ');
+    if (depth < 2) for (const sub of command.substitutions) facts.push(...analyzeShell(sub, depth + 1));
+    if (MINER.test(text)) {
+      facts.push({ behaviour: 'miner', command, destinations });
+      continue;
+    }
+    if (program === 'curl' || program === 'wget') {
+      for (let k = 0; k < args.length; k++) if (/^(?:-o|-O|--output|--output-document)$/.test(args[k] ?? '') && args[k + 1] !== undefined) downloaded.add(baseName(args[k + 1] ?? ''));
+    }
+    if (downloaded.size > 0 && (downloaded.has(program) || (program === 'chmod' && args.some((a) => downloaded.has(baseName(a)))) || (program === 'start' && args.some((a) => downloaded.has(baseName(a)))))) {
+      facts.push({ behaviour: 'download-exec', command, destinations });
+      continue;
+    }
     if (program === 'powershell' || program === 'pwsh') {
       const lower = args.join(' ').toLowerCase();
       if (/-e(?:nc(?:odedcommand)?)?\b/.test(lower) && /[A-Za-z0-9+/]{40,}/.test(args.join(' '))) {
@@ -259,7 +275,7 @@ export function analyzeShell(script: string): ShellFact[] {
     if (SHELLS.has(program) && args.length > 0) {
       const a0 = args[0] ?? '';
       if (a0 === '-c' && args[1] !== undefined) {
-        for (const inner of analyzeShell(args[1])) facts.push(inner);
+        for (const inner of analyzeShell(args[1], depth + 1)) facts.push(inner);
         continue;
       }
       if (!a0.startsWith('-')) {

@@ -32,7 +32,7 @@ export const credentialExfiltration: JsRule = defineRule({
       const creds = e.taint & CRED_MASK & ~SRC.metadata;
       if (creds === 0) continue;
       const trigger = eventTrigger(file, e);
-      const literalBad = e.destinations.some((d) => d.cls === 'oob' || d.cls === 'public-ip' || d.cls === 'unknown' || d.cls === 'ip-lookup');
+      const literalBad = e.destinations.some((d) => d.cls === 'oob' || d.cls === 'public-ip' || d.cls === 'ip-lookup');
       const allWellKnown = e.destinations.length > 0 && e.destinations.every((d) => d.cls === 'well-known' || d.cls === 'localhost' || d.cls === 'metadata');
       if (trigger === 'call' && (creds & FILE_SECRETS) === 0 && !literalBad) continue;
       if (allWellKnown && (creds & FILE_SECRETS) === 0) continue;

