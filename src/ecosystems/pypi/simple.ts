@@ -113,6 +113,9 @@ export function parseAnchors(html: string): Anchor[] {
   const lower = html.toLowerCase();
   const anchors: Anchor[] = [];
   let pos = 0;
+  // Cached forward searches: each index only moves forward, so the whole scan stays linear.
+  let close = -2;
+  let nextOpen = -2;
   for (;;) {
     const start = lower.indexOf('<a', pos);
     if (start < 0) break;
@@ -122,8 +125,8 @@ export function parseAnchors(html: string): Anchor[] {
     }
     const end = tagEnd(html, start + 2);
     if (end < 0) break;
-    const close = lower.indexOf('</a', end + 1);
-    const nextOpen = lower.indexOf('<a', end + 1);
+    if (close !== -1 && close <= end) close = lower.indexOf('</a', end + 1);
+    if (nextOpen !== -1 && nextOpen <= end) nextOpen = lower.indexOf('<a', end + 1);
     const textEnd = close < 0 || (nextOpen >= 0 && nextOpen < close) ? end + 1 : close;
     anchors.push({ attrs: parseAttributes(html.slice(start + 2, end)), text: unescapeHtml(html.slice(end + 1, textEnd)).trim() });
     pos = Math.max(end + 1, textEnd);
