@@ -576,7 +576,7 @@ export class GuardProxy {
 
   private sendBlocked(res: ServerResponse, reason: string, npm: boolean): void {
     const message = `Blocked by Vigil: ${reason}`;
-    if (npm) this.sendJson(res, 403, { error: message }, reasonPhrase(message));
+    if (npm) this.sendJson(res, 403, { error: message }, 'Forbidden'); // npm prints status text and error
     else this.sendText(res, 403, `${message}\n`, 'text/plain; charset=utf-8', {}, reasonPhrase(message));
   }
 
