@@ -19,6 +19,8 @@ import { needsParse, scanRequires, tokenFacts } from './tokens.js';
 export type { JsPackageContext, JsReport, JsRule } from './context.js';
 
 const MAX_JS_FILES = 5000;
+/** Library files (not install-time, not entry points) above this size get a token-level scan only. */
+const LIBRARY_PARSE_BYTES = 512 * 1024;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 type AcornNode = Parameters<FactWalker['run']>[0];
@@ -56,8 +58,10 @@ export function analyzeSource(text: string, path: string, opts: FileAnalysisOpti
     facts.requires = scanRequires(text).map((spec) => ({ spec, topLevel: true }));
     return { facts, parsed: false };
   }
-  if (text.length > opts.maxParseBytes || /\.(?:ts|tsx|cts|mts|jsx)$/i.test(path)) {
-    return { facts: tokenFacts(text, path, text.length > opts.maxParseBytes ? 'file too large to parse' : 'not plain JavaScript'), parsed: false };
+  // Large bundles of library code get the bounded token-level scan; install-time code is parsed up to the limit.
+  const parseLimit = opts.force ? opts.maxParseBytes : Math.min(opts.maxParseBytes, LIBRARY_PARSE_BYTES);
+  if (text.length > parseLimit || /\.(?:ts|tsx|cts|mts|jsx)$/i.test(path)) {
+    return { facts: tokenFacts(text, path, text.length > parseLimit ? 'file too large to parse' : 'not plain JavaScript'), parsed: false };
   }
   let program: AcornNode;
   try {
@@ -154,7 +158,7 @@ function analyzePackage(files: readonly FileEntry[], context: AnalysisContext, o
   }
   const { limits } = context;
   const factsByRel = new Map<string, JsFileFacts>();
-  const forced = new Set([...installEntries, ...importEntries]);
+  const forced = new Set(installEntries);
   let budgetReported = false;
   for (const rel of candidates) {
     const entry = byRel.get(rel);
@@ -173,7 +177,7 @@ function analyzePackage(files: readonly FileEntry[], context: AnalysisContext, o
       maxDecodedBytes: limits.maxDecodedBytes,
       maxDecodeDepth: limits.maxDecodeDepth,
       deadline: context.deadline,
-      force: forced.has(rel) && text.length < 256 * 1024,
+      force: forced.has(rel),
     });
     if (r.parsed) {
       out.stats.parsedFiles++;

@@ -10,14 +10,20 @@ import { analyzeShell } from './shell.js';
 import { stringSource } from './sources.js';
 
 /**
- * Tokens of every sink, decoder and notable string the AST pass reports on. A file without any of them
- * cannot produce an event, so it is not parsed. Alternatives are plain literals or bounded classes.
+ * Every rule needs a sink (network, exec, eval, module loading by hidden name), a hook, an obfuscation
+ * marker or a notable literal in the file; a file without any of these tokens cannot produce a finding,
+ * so it is not parsed. Sources alone (process.env, os.hostname) and decoders alone are not enough.
+ * Alternatives are plain literals or bounded classes (no nested quantifiers).
  */
 const TRIAGE =
-  /child_process|\beval\b|\bFunction\s*\(|\bvm\b|\brequest\s*\(|\.request\b|\bhttps?\.get\b|\bfetch\b|axios|\bgot\b|needle|XMLHttpRequest|WebSocket|sendBeacon|\bnet\b|\btls\b|\bdns\b|webhook|\.npmrc|\.ssh|\.aws|_0x[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}\\x|fromCharCode|fromCodePoint|\batob\b|base64|['"]hex['"]|unserialize|ethereum|\.github|node_modules|hostname|userInfo|networkInterfaces|process\.env|rmSync|rimraf|unlink|Local Storage|Login Data|leveldb|169\.254|timeZone|\bimport\s*\(|\brequire\s*\(\s*[^'"`\s)]|unescape|decodeURIComponent|WebhookClient|telegram/;
+  /child_process|\beval\s*\(|\bFunction\s*\(|\bvm\b|\.request\s*\(|\bhttps?\.get\b|\bfetch\s*\(|axios|['"]got['"]|needle|['"]request['"]|XMLHttpRequest|WebSocket|sendBeacon|['"](?:node:)?(?:net|tls|dns|dgram|http2?|https)['"]|\bfetch\s*=|\bdns\.|webhook|\.npmrc|\.ssh\b|\.aws\b|_0x[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}\\x|unserialize|_compile|module\.constructor|ethereum|Local Storage|Login Data|leveldb|169\.254\.169\.254|WebhookClient|api\.telegram|\.github\/workflows|npm publish/;
+const DECODERS = /\batob\b|base64|fromCharCode|['"]hex['"]|\\x[0-9a-fA-F]{2}/;
+const DYNAMIC_REQUIRE = /\b(?:require|import)\s*\(\s*[^'"`\s)]/;
+const WRITES = /writeFile|appendFile|createWriteStream|rmSync|rmdir|unlink|rimraf/;
+const WRITE_CONTEXT = /node_modules\/|timeZone|resolvedOptions|navigator\.language/;
 
 export function needsParse(text: string): boolean {
-  return TRIAGE.test(text);
+  return TRIAGE.test(text) || (WRITES.test(text) && WRITE_CONTEXT.test(text)) || (DYNAMIC_REQUIRE.test(text) && DECODERS.test(text));
 }
 
 const REQUIRE_RE = /\brequire\s*\(\s*(['"])([^'"\n]{1,200})\1\s*\)|\bfrom\s*(['"])([^'"\n]{1,200})\3|\bimport\s*(['"])([^'"\n]{1,200})\5/g;
@@ -66,6 +72,14 @@ const PATTERNS: readonly TokenPattern[] = [
   {
     re: /XMLHttpRequest\.prototype\.(?:open|send)\s*=|window\.fetch\s*=|ethereum\.request\s*=/g,
     make: (m) => ({ kind: 'hook', name: m[0].replace(/\s*=$/, '').replace(/^window\./, '') }),
+  },
+  {
+    re: /\.github\/workflows\/[A-Za-z0-9._-]{1,80}/g,
+    make: (m) => ({ kind: 'string', name: 'workflow-path', text: m[0] }),
+  },
+  {
+    re: /\bnpm\s+publish\b/g,
+    make: (m) => ({ kind: 'sink', sink: 'exec', name: 'child_process.exec', text: m[0] }),
   },
   {
     re: /0x\[a-fA-F0-9\]\{40\}|\[13\]\[a-km-zA-HJ-NP-Z1-9\]\{25,34\}/g,
