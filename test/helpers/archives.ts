@@ -6,7 +6,7 @@
  * zip entries that lie about their size, etc. Nothing here touches the disk.
  */
 import { createHash } from 'node:crypto';
-import { deflateSync, gzipSync } from 'fflate';
+import { crc32 as zlibCrc32, deflateRawSync, gzipSync } from 'node:zlib';
 
 export type FileContent = string | Uint8Array;
 export type FileMap = Record<string, FileContent>;
@@ -158,7 +158,7 @@ export function makeTar(files: FileMap, options: ArchiveOptions = {}): Uint8Arra
 }
 
 export function gzip(data: Uint8Array): Uint8Array {
-  return gzipSync(data, { level: 6, mtime: 0 });
+  return new Uint8Array(gzipSync(data, { level: 6 }));
 }
 
 export function makeTarGz(files: FileMap, options: ArchiveOptions = {}): Uint8Array {
@@ -167,20 +167,8 @@ export function makeTarGz(files: FileMap, options: ArchiveOptions = {}): Uint8Ar
 
 // ---------------------------------------------------------------------------------------------- zip
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
 export function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of data) crc = (CRC_TABLE[(crc ^ b) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return zlibCrc32(data);
 }
 
 const ZIP_MODE: Record<EntryType, number> = {
@@ -207,7 +195,7 @@ export function makeZip(files: FileMap, options: ArchiveOptions = {}): Uint8Arra
     const utf8Flag = typeof spec.name === 'string' && /[^\x00-\x7f]/.test(spec.name) ? 0x0800 : 0;
     const raw = type === 'symlink' ? encoder.encode(spec.linkname ?? '') : toBytes(spec.data ?? '');
     const method = spec.store === true || type !== 'file' ? 0 : 8;
-    const body = method === 8 ? deflateSync(raw, { level: 9 }) : raw;
+    const body = method === 8 ? new Uint8Array(deflateRawSync(raw, { level: 9 })) : raw;
     const crc = crc32(raw);
     const size = spec.declaredSize ?? raw.length;
     const mode = ZIP_MODE[type] | (spec.mode ?? (type === 'dir' ? 0o755 : type === 'symlink' ? 0o777 : 0o644));
