@@ -29,3 +29,20 @@ test('capabilities alone are at most suspicious', () => {
   const cap: Finding = { ...base, kind: 'capability', severity: 'high', confidence: 'medium' };
   assert.notEqual(scoreFindings([cap, { ...cap, ruleId: 'py/other' }]).verdict, 'malicious');
 });
+
+test('many capabilities never add up to malicious', () => {
+  const cap: Finding = { ...base, kind: 'capability', severity: 'critical', confidence: 'high' };
+  const many = Array.from({ length: 10 }, (_, i) => ({ ...cap, ruleId: `py/cap-${i}` }));
+  assert.notEqual(scoreFindings(many).verdict, 'malicious');
+});
+
+test('several high threats at install time add up to malicious; the same at call time is suspicious', () => {
+  const high: Finding = { ...base, severity: 'high' };
+  const three = ['a', 'b', 'c'].map((x) => ({ ...high, ruleId: `py/${x}` }));
+  assert.equal(scoreFindings(three).verdict, 'malicious');
+  assert.equal(scoreFindings(three.map((f) => ({ ...f, trigger: 'call' as const })).slice(0, 2)).verdict, 'suspicious');
+});
+
+test('a low-confidence critical threat alone is not decisive', () => {
+  assert.notEqual(scoreFindings([{ ...base, confidence: 'low' }]).verdict, 'malicious');
+});

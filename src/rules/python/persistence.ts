@@ -1,0 +1,30 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { isAuto, lineTrigger, textHits, when } from './util.js';
+
+const PERSIST_RE =
+  /CurrentVersion\\{1,2}Run(?:Once)?\b|\bschtasks(?:\.exe)?\s+\/create\b|Start Menu\\{1,2}Programs\\{1,2}Startup|\\{1,2}Startup\\{1,2}[\w .-]{1,60}\.(?:exe|bat|vbs|lnk|pyw|py|cmd)\b|Library\/LaunchAgents\/|\.config\/autostart\/|\.config\/systemd\/user\/|\(crontab -l[^)]{0,40}\)|\bcrontab\s+-\s*$|\/etc\/cron\.d\/|\bAdd-MpPreference\s+-Exclusion|\bWinlogon\\{1,2}(?:Shell|Userinit)\b/im;
+
+export const persistence = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/persistence',
+    kind: 'threat',
+    category: 'persistence',
+    severity: 'high',
+    confidence: 'medium',
+    ecosystems: ['pypi'],
+    description: 'Installs itself to run again later: Run registry keys, Startup folder, scheduled tasks, cron, LaunchAgents, systemd user units, Defender exclusions.',
+    examples: {
+      positive: [{ files: { 'pkg/__init__.py': "import winreg\nk = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_SET_VALUE)\nwinreg.SetValueEx(k, 'upd', 0, winreg.REG_SZ, 'C:\\\\x.exe')\n" } }],
+      negative: [{ files: { 'pkg/cfg.py': "import os\nCONFIG = os.path.expanduser('~/.config/mytool/settings.toml')\n" } }],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      const hit = textHits(file, PERSIST_RE, 1)[0];
+      if (hit === undefined) continue;
+      const trigger = lineTrigger(file, hit.line);
+      report({ path: file.path, line: hit.line, col: hit.col, trigger, severity: isAuto(trigger) ? 'high' : 'medium', ...(hit.decoded !== undefined ? { decoded: hit.decoded } : {}), message: `Sets up persistence (${hit.match.trim().slice(0, 60)}) ${when(trigger)}.` });
+    }
+  },
+});

