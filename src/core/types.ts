@@ -153,6 +153,8 @@ export interface ScanResult {
   /** Findings that are new compared with the previous release, when known. */
   newInRelease?: Finding[];
   durationMs?: number;
+  /** Findings removed by the user's allowlist, with the reason given there. */
+  suppressed?: { ruleId: string; path: string; reason: string; source: string }[];
   /** Work done (for benchmarks): files seen, files parsed, bytes parsed, uncompressed bytes. */
   stats?: { files: number; parsedFiles: number; parsedBytes: number; totalBytes: number };
 }

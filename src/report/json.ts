@@ -36,6 +36,7 @@ export function renderJson(results: readonly ScanResult[], tool: { version: stri
       ...(r.newInRelease !== undefined
         ? { newInRelease: sortFindings(r.newInRelease).map((f) => ({ ruleId: f.ruleId, message: f.message, location: f.location })) }
         : {}),
+      ...(r.suppressed !== undefined ? { suppressed: r.suppressed } : {}),
       errors: r.errors.map((e) => ({ code: e.code, message: e.message, ...(e.path !== undefined ? { path: e.path } : {}) })),
     })),
   };

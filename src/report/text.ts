@@ -45,6 +45,7 @@ export function renderText(results: readonly ScanResult[], options: TextOptions)
         out.push(`    ${f.ruleId}  ${escapeEvidence(`${f.location.path}:${f.location.line}`, 200)}  ${escapeEvidence(f.message, 200)}`);
       }
     }
+    for (const x of r.suppressed ?? []) out.push(s('dim', `  allowed: ${x.ruleId} ${escapeEvidence(x.path, 200)} — ${escapeEvidence(x.reason, 200)} (${escapeEvidence(x.source, 200)})`));
     for (const e of r.errors) out.push(`  ${s('red', 'error')} ${e.code}: ${escapeEvidence(e.message, 400)}`);
     out.push('');
   }

@@ -14,6 +14,7 @@ import { identifyPackage } from './identify.js';
 import { parseTarget } from './targets.js';
 import type { Target } from './targets.js';
 import { ScanCache } from './cache.js';
+import { findingKey } from '../diff/index.js';
 
 export interface ScanOptions {
   registry: RegistryOptions;
@@ -22,6 +23,8 @@ export interface ScanOptions {
   metadata: boolean;
   /** Compare a registry release with the previous release ("new in this release"). */
   compareWithPrevious: boolean;
+  /** Policy: releases younger than this many hours get a `meta/min-age` finding. */
+  minAgeHours?: number;
   /** Directory for the per-artifact result cache; undefined disables it. */
   resultCacheDir?: string;
   cwd: string;
@@ -29,7 +32,7 @@ export interface ScanOptions {
 
 /** Hooks that feature areas plug into the scan (metadata signals, typosquatting, release diff). */
 export interface ScanExtensions {
-  releaseFindings?: (release: ResolvedRelease) => Finding[] | Promise<Finding[]>;
+  releaseFindings?: (release: ResolvedRelease, options: ScanOptions) => Finding[] | Promise<Finding[]>;
   nameFindings?: (ecosystem: Ecosystem, name: string) => Finding[];
 }
 
@@ -145,13 +148,61 @@ async function scanRegistryTarget(target: Extract<Target, { kind: 'registry' }>,
   const errors: ScanError[] = [];
   if (options.metadata) {
     try {
-      if (extensions.releaseFindings !== undefined) extra.push(...(await extensions.releaseFindings(release)));
+      if (extensions.releaseFindings !== undefined) extra.push(...(await extensions.releaseFindings(release, options)));
       if (extensions.nameFindings !== undefined) extra.push(...extensions.nameFindings(target.ecosystem, release.name));
     } catch (error) {
       errors.push({ code: 'E_METADATA', message: `metadata checks failed: ${describeError(error)}` });
     }
   }
-  return finish(target.raw, identity, scans, extra, errors, started);
+  const result = finish(target.raw, identity, scans, extra, errors, started);
+  if (options.compareWithPrevious && release.previousVersion !== undefined) {
+    try {
+      const previous = await scanPreviousRelease(target, release, options, cache);
+      if (previous !== undefined) result.newInRelease = newFindings(previous, scans, release);
+    } catch (error) {
+      result.errors.push({ code: 'E_PREVIOUS_RELEASE', message: `could not compare with ${release.previousVersion}: ${describeError(error)}` });
+    }
+  }
+  return result;
+}
+
+/** Scans the release before `release` (same artifact kinds, at most two files) for "new in this release". */
+async function scanPreviousRelease(
+  target: Extract<Target, { kind: 'registry' }>,
+  release: ResolvedRelease,
+  options: ScanOptions,
+  cache: ScanCache | undefined,
+): Promise<{ scans: ArtifactScan[]; version: string } | undefined> {
+  const version = release.previousVersion;
+  if (version === undefined) return undefined;
+  const { downloadArtifact, resolveRelease } = await import('../ecosystems/index.js');
+  const prev = await resolveRelease({ ecosystem: target.ecosystem, name: release.name, version }, { ...options.registry, maxArtifacts: 2 });
+  const kinds = new Set(release.artifacts.map((a) => a.kind));
+  const chosen = prev.artifacts.filter((a) => kinds.has(a.kind)).slice(0, 2);
+  const scans: ArtifactScan[] = [];
+  for (const remote of chosen.length > 0 ? chosen : prev.artifacts.slice(0, 1)) {
+    const bytes = await downloadArtifact(remote, options.registry);
+    const artifact: ArtifactInfo = { filename: remote.filename, sha256: sha256Hex(bytes), size: bytes.byteLength, source: remote.url };
+    scans.push((await scanBytes(bytes, artifact, target.ecosystem, options, cache, prev.name)).scan);
+  }
+  return { scans, version: prev.version };
+}
+
+/** Findings of the new release that the previous one did not have (matched by rule, path and evidence). */
+function newFindings(previous: { scans: ArtifactScan[]; version: string }, current: readonly ArtifactScan[], release: ResolvedRelease): Finding[] {
+  // Paths carry the version (`name-1.0/setup.py`): compare them with the version masked.
+  const mask = (version: string) => (path: string): string => path.split(version).join('{version}');
+  const key = (f: Finding, m: (p: string) => string): string => findingKey(f, m);
+  const before = new Set(previous.scans.flatMap((s) => s.findings).map((f) => key(f, mask(previous.version))));
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of current.flatMap((s) => s.findings)) {
+    const k = key(f, mask(release.version));
+    if (before.has(k) || seen.has(k)) continue;
+    seen.add(k);
+    out.push(f);
+  }
+  return out;
 }
 
 async function scanFileTarget(target: Extract<Target, { kind: 'file' }>, options: ScanOptions, cache: ScanCache | undefined, started: number): Promise<ScanResult> {
@@ -202,5 +253,5 @@ export async function scanTarget(raw: string, options: ScanOptions): Promise<Sca
 }
 
 export function defaultScanOptions(registry: RegistryOptions, cwd: string): ScanOptions {
-  return { registry, limits: DEFAULT_LIMITS, metadata: true, compareWithPrevious: false, cwd };
+  return { registry, limits: DEFAULT_LIMITS, metadata: true, compareWithPrevious: true, cwd };
 }

@@ -116,3 +116,29 @@ test('not found and unreachable registries are clear errors (exit 2)', async () 
   assert.equal(down.code, 2);
   assert.match(down.stderr, /127\.0\.0\.1/);
 });
+
+test('registry scans report what is new since the previous release', async () => {
+  const run = await runCli(['scan', '--format', 'json', '--no-metadata', '--index-url', server.pypiIndexUrl, 'pypi:tidy-dates==1.1.0'], { env: env() });
+  const r = JSON.parse(run.stdout) as { results: { newInRelease?: { ruleId: string; location: { path: string } }[] }[] };
+  const added = r.results[0]!.newInRelease ?? [];
+  assert.ok(added.some((f) => f.location.path.endsWith('.pth')), JSON.stringify(added));
+  const off = await runCli(['scan', '--format', 'json', '--no-metadata', '--no-diff', '--index-url', server.pypiIndexUrl, 'pypi:tidy-dates==1.1.0'], { env: env() });
+  assert.equal((JSON.parse(off.stdout) as { results: { newInRelease?: unknown }[] }).results[0]!.newInRelease, undefined);
+});
+
+test('the project config allowlists findings with a reason and internal names flag dependency confusion', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'vigil-proj-'));
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    join(project, 'vigil.config.json'),
+    JSON.stringify({ allow: [{ name: 'tidy-dates', rule: 'py/*', reason: 'reviewed by the security team' }], internal: { npm: ['@acme/*'] } }),
+  );
+  const run = await runCli(['scan', '--format', 'json', '--no-metadata', '--no-diff', '--index-url', server.pypiIndexUrl, '--registry', server.npmRegistryUrl, 'pypi:tidy-dates==1.1.0', 'npm:@acme/pad@1.0.0'], {
+    env: env(),
+    cwd: project,
+  });
+  const results = (JSON.parse(run.stdout) as { results: { verdict: string; suppressed?: { reason: string }[]; findings: { ruleId: string }[] }[] }).results;
+  assert.ok((results[0]!.suppressed ?? []).some((s) => s.reason === 'reviewed by the security team'));
+  assert.ok(!results[0]!.findings.some((f) => f.ruleId.startsWith('py/')));
+  assert.ok(results[1]!.findings.some((f) => f.ruleId === 'meta/dependency-confusion'));
+});

@@ -13,6 +13,9 @@ import { defaultJobs, scanAll } from '../../scan/pool.js';
 import type { ScanOptions } from '../../scan/scan.js';
 import { defaultScanOptions } from '../../scan/scan.js';
 import { installDefaultExtensions } from '../../scan/extensions.js';
+import { applyAllowlist, dependencyConfusionFindings, loadConfig } from '../../config/index.js';
+import type { VigilConfig } from '../../config/index.js';
+import { scoreFindings } from '../../scoring/score.js';
 import { intOption, listOption, parseCommandArgs, stringOption } from '../args.js';
 import type { CliIO, Command } from '../command.js';
 import { EXIT } from '../command.js';
@@ -43,6 +46,11 @@ Options:
   --pre                   allow pre-releases when no version is given
   --max-artifacts N       distinct files scanned per PyPI release (default 8)
   --no-metadata           skip registry metadata and name (typosquatting) signals
+  --no-diff               do not compare a registry release with the previous one
+  --min-age HOURS         report releases younger than this (policy; also in the config file)
+  --internal NAME         an internal package name or prefix (acme-*, @acme/*): a public package of
+                          that name is reported as dependency confusion (repeatable; also in config)
+  --config FILE           read this configuration file instead of vigil.config.json / pyproject.toml
   --no-cache              do not read or write the download and result caches
   --cache-dir DIR         cache directory (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
   --timeout SECONDS       network timeout per request (default 30)
@@ -87,6 +95,37 @@ export function exitCodeFor(results: readonly ScanResult[], failOn: FailOn): num
   return results.some((r) => reaches(r.verdict, failOn)) ? EXIT.FINDINGS : EXIT.OK;
 }
 
+/**
+ * The user's policy, applied after scanning: allowlisted findings are removed (and listed with their
+ * reason), internal names found on a public registry are dependency confusion, and the verdict is
+ * recomputed from what remains.
+ */
+export function applyPolicy(result: ScanResult, config: VigilConfig, internalFromFlags: readonly string[]): ScanResult {
+  if (result.ecosystem === 'unknown' || (result.errors.length > 0 && result.artifacts.length === 0)) return result;
+  const extra: ScanResult['findings'] = [];
+  const internal = [...config.internal[result.ecosystem], ...internalFromFlags];
+  const fromRegistry = /^(pypi|npm|pkg):/i.test(result.target);
+  if (internal.length > 0 && fromRegistry) extra.push(...dependencyConfusionFindings(result.ecosystem, result.name, internal, true));
+  if (config.allow.length === 0 && extra.length === 0) return result;
+  const { findings, suppressions } = applyAllowlist([...result.findings, ...extra], config, {
+    ecosystem: result.ecosystem,
+    name: result.name,
+    version: result.version,
+    sha256: result.artifacts.map((a) => a.sha256),
+  });
+  const score = scoreFindings(findings);
+  return {
+    ...result,
+    findings,
+    verdict: score.verdict,
+    score: score.score,
+    reason: score.reason,
+    ...(suppressions.length > 0
+      ? { suppressed: suppressions.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.location.path, reason: s.reason, source: s.source })) }
+      : {}),
+  };
+}
+
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'vet packages (registry names, purls, artifacts, folders) before installing them',
@@ -103,6 +142,10 @@ export const scanCommand: Command = {
       pre: { type: 'boolean' },
       'max-artifacts': { type: 'string' },
       'no-metadata': { type: 'boolean' },
+      'no-diff': { type: 'boolean' },
+      'min-age': { type: 'string' },
+      internal: { type: 'string', multiple: true },
+      config: { type: 'string' },
       'no-cache': { type: 'boolean' },
       'cache-dir': { type: 'string' },
       timeout: { type: 'string' },
@@ -114,7 +157,9 @@ export const scanCommand: Command = {
     }
     const format = stringOption(values, 'format') ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new VigilError('E_USAGE', `--format must be text, json or sarif (got '${format}')`);
-    const failOnRaw = stringOption(values, 'fail-on') ?? 'malicious';
+    const configFile = stringOption(values, 'config');
+    const config = await loadConfig(io.cwd, { env: io.env, ...(configFile !== undefined ? { file: configFile } : {}) });
+    const failOnRaw = stringOption(values, 'fail-on') ?? config.failOn ?? 'malicious';
     if (!(FAIL_LEVELS as readonly string[]).includes(failOnRaw)) {
       throw new VigilError('E_USAGE', `--fail-on must be malicious, suspicious or never (got '${failOnRaw}')`);
     }
@@ -141,19 +186,23 @@ export const scanCommand: Command = {
     if (noCache) delete registry.cacheDir;
     else registry.cacheDir = cacheDir;
 
+    const minAge = stringOption(values, 'min-age') !== undefined ? intOption(values, 'min-age', 0, 0) : config.minAgeHours;
     const options: ScanOptions = {
       ...defaultScanOptions(registry, io.cwd),
       metadata: values['no-metadata'] !== true,
+      compareWithPrevious: values['no-diff'] !== true,
+      ...(minAge !== undefined ? { minAgeHours: minAge } : {}),
       ...(noCache ? {} : { resultCacheDir: cacheDir }),
     };
     installDefaultExtensions();
     const progress = new Progress(io.stderr, targets.length > 1);
-    const results = await scanAll(targets, options, {
+    const raw = await scanAll(targets, options, {
       jobs: intOption(values, 'jobs', defaultJobs(), 1),
       taskTimeoutMs: intOption(values, 'task-timeout', 120, 1) * 1000,
       onResult: (r, done, total) => progress.update(done, total, r.target),
     });
     progress.done();
+    const results = raw.map((r) => applyPolicy(r, config, listOption(values, 'internal')));
 
     const color = format === 'text' && stringOption(values, 'output') === undefined && io.stdout.isTTY === true && (io.env.NO_COLOR ?? '') === '';
     const report =
