@@ -2,6 +2,7 @@
  * Bundled lists of the most-used packages (data/pypi-top.tsv, data/npm-top.tsv), loaded once, lazily.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ecosystem } from '../core/types.js';
 import { VigilError } from '../core/errors.js';
@@ -26,8 +27,14 @@ export function dataDirectory(): string {
   return fileURLToPath(here.includes('/dist/') ? fromDist : fromSrc);
 }
 
-export function topListFile(ecosystem: Ecosystem): string {
-  return `${dataDirectory()}${ecosystem}-top.tsv`;
+/**
+ * The list file used: `$VIGIL_DATA_DIR/<ecosystem>-top.tsv` when that variable is set (lists refreshed
+ * with `vigil data update --out DIR`), else the bundled one.
+ */
+export function topListFile(ecosystem: Ecosystem, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.VIGIL_DATA_DIR;
+  if (override !== undefined && override !== '') return join(override, `${ecosystem}-top.tsv`);
+  return join(dataDirectory(), `${ecosystem}-top.tsv`);
 }
 
 /**
@@ -70,7 +77,7 @@ export function loadTopList(ecosystem: Ecosystem): readonly TopPackage[] {
   try {
     text = readFileSync(topListFile(ecosystem), 'utf8');
   } catch (error) {
-    throw new VigilError('E_INTERNAL', `cannot read the bundled ${ecosystem} top-package list`, { cause: error });
+    throw new VigilError('E_INTERNAL', `cannot read the ${ecosystem} top-package list ${topListFile(ecosystem)}`, { cause: error });
   }
   const list = parseTopList(ecosystem, text);
   cache.set(ecosystem, list);
