@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
-import { auditCommand } from './audit.js';
+import { createAuditCommand } from './audit.js';
+import { scanPackages } from '../../scan/packages.js';
 import { dataCommand } from './data.js';
 import { dbCommand } from './db.js';
 import { diffCommand } from './diff.js';
@@ -13,7 +14,7 @@ import { workerCommand } from './worker.js';
 
 /** Commands owned by feature areas; `scan`, `rules` and `eval` are registered by cli/main.ts. */
 export const featureCommands: readonly Command[] = [
-  auditCommand,
+  createAuditCommand({ scanPackages: (refs) => scanPackages(refs) }),
   dbCommand,
   sbomCommand,
   diffCommand,

@@ -1,10 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VigilError } from '../../core/errors.js';
 import type { ScanResult, Verdict } from '../../core/types.js';
 import { vigilVersion } from '../../core/version.js';
-import { defaultRegistryOptions } from '../../ecosystems/index.js';
+import { defaultCacheDir, defaultRegistryOptions } from '../../ecosystems/index.js';
 import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
@@ -70,11 +69,6 @@ function reaches(verdict: Verdict, failOn: FailOn): boolean {
   return verdict === 'malicious';
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env.VIGIL_CACHE_DIR !== undefined && env.VIGIL_CACHE_DIR !== '') return env.VIGIL_CACHE_DIR;
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'vigil');
-}
 
 async function readTargetsFile(path: string, cwd: string): Promise<string[]> {
   let text: string;
