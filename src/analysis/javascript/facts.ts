@@ -1063,8 +1063,8 @@ export class FactWalker {
   }
 
   private sinkEvent(n: Node, sink: SinkKind, name: string, args: readonly Val[], taint: number, dec: number): void {
-    const fn = this.fnStack[this.fnStack.length - 1];
-    if (fn !== undefined && (sink === 'network' || sink === 'dns')) fn.net = true;
+    // Enclosing functions become network wrappers too (the sink often sits in a Promise executor).
+    if (sink === 'network' || sink === 'dns') for (const fn of this.fnStack) fn.net = true;
     const texts: string[] = [];
     for (const a of args.slice(0, 3)) {
       if (a.s !== undefined) texts.push(a.s);

@@ -36,6 +36,8 @@ export interface ShellFact {
   /** node FILE / sh FILE target; node -e code. */
   target?: string;
   destinations: Destination[];
+  /** Found inside a `$(…)` or backquote substitution of another command. */
+  nested?: boolean;
 }
 
 const MAX_SCRIPT = 16_384;
@@ -205,7 +207,7 @@ export function analyzeShell(script: string, depth = 0): ShellFact[] {
     const text = command.text;
     const destinations = destinationsIn(text);
     const subsText = command.substitutions.join(' ');
-    if (depth < 2) for (const sub of command.substitutions) facts.push(...analyzeShell(sub, depth + 1));
+    if (depth < 2) for (const sub of command.substitutions) for (const f of analyzeShell(sub, depth + 1)) facts.push({ ...f, nested: true });
     if (MINER.test(text)) {
       facts.push({ behaviour: 'miner', command, destinations });
       continue;

@@ -28,7 +28,7 @@ export const installScript: JsRule = defineRule({
         path: s.path ?? ctx.manifestPath,
         line: s.line,
         evidence: `"${s.hook}": "${s.script.slice(0, 180)}"`,
-        message: `Install hook \`${s.hook}\` runs \`${active[0]?.command.text.slice(0, 80) ?? s.script.slice(0, 80)}\` on every install; review what it does.`,
+        message: `Install hook \`${s.hook}\` runs \`${(active.find((f) => f.nested !== true) ?? active[0])?.command.text.slice(0, 80) ?? s.script.slice(0, 80)}\` on every install; review what it does.`,
         trigger: 'install',
       });
     }
