@@ -3,6 +3,21 @@ import { npmSourceOf, splitNameAtVersion } from './npm-util.js';
 import { LineIndex, badFile, baseName, isObject, objectEntries, reachability } from './util.js';
 import type { Json } from './util.js';
 
+/** Index of the next character that is not whitespace or inside a comment. */
+function skipBlank(text: string, from: number): number {
+  let j = from;
+  for (;;) {
+    while (j < text.length && /\s/.test(text[j] ?? '')) j++;
+    if (text.startsWith('//', j)) {
+      const nl = text.indexOf('\n', j);
+      j = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith('/*', j)) {
+      const end = text.indexOf('*/', j + 2);
+      j = end < 0 ? text.length : end + 2;
+    } else return j;
+  }
+}
+
 /** Converts JSONC (comments, trailing commas) to JSON, leaving string contents untouched. Linear time. */
 export function jsoncToJson(text: string): string {
   let out = '';
@@ -21,8 +36,7 @@ export function jsoncToJson(text: string): string {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? n : end + 2;
     } else if (c === ',') {
-      let j = i + 1;
-      while (j < n && /\s/.test(text[j] ?? '')) j++;
+      const j = skipBlank(text, i + 1);
       if (text[j] === '}' || text[j] === ']') i++;
       else {
         out += c;

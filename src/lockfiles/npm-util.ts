@@ -9,7 +9,7 @@ export function splitNameAtVersion(id: string): { name: string; version: string 
 
 /** Source of an npm version/resolution string. */
 export function npmSourceOf(version: string): PackageSource {
-  if (/^(git\+|git:|github:|gitlab:|bitbucket:|git@)/.test(version) || /^[\w-]+\/[\w.-]+(#.*)?$/.test(version)) return 'git';
+  if (/^(git\+|git:|github:|gitlab:|bitbucket:|git@|ssh:)/.test(version) || /^[\w-]+\/[\w.-]+(#.*)?$/.test(version)) return 'git';
   if (/^https?:.*\.git(#|$)/.test(version)) return 'git';
   if (/^https?:/.test(version)) return 'url';
   if (/^(file:|link:|portal:)/.test(version)) return 'path';

@@ -43,7 +43,16 @@ function extractV2(doc: Json, packages: Json, context: ExtractContext, index: Li
     const pkg: LockedPackage = { ecosystem: 'npm', name, pinned: false, file: context.file, line };
     pkg.direct = path === `node_modules/${installedAs}` && directNames.has(installedAs);
     pkg.dev = value.dev === true || value.devOptional === true;
-    out.push(finish(pkg, asString(value.version)));
+    finish(pkg, asString(value.version));
+    const resolved = asString(value.resolved);
+    if (resolved !== undefined && pkg.source === 'registry' && npmSourceOf(resolved) !== 'registry' && !/^https?:/.test(resolved)) {
+      // A version resolved from git or a local path is not the registry release of that version.
+      pkg.source = npmSourceOf(resolved) === 'git' ? 'git' : 'path';
+      pkg.pinned = false;
+      pkg.requirement = resolved;
+      delete pkg.version;
+    }
+    out.push(pkg);
   }
   void doc;
   return out;

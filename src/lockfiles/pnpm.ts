@@ -9,12 +9,13 @@ export function parsePnpmKey(key: string, major: number): { name: string; versio
   let k = key.startsWith('/') ? key.slice(1) : key;
   const paren = k.indexOf('(');
   if (paren > 0) k = k.slice(0, paren);
-  if (major < 6 && !/^[^/]+\/.*@/.test(k.replace(/^@[^/]+\//, ''))) {
-    // v5: name/version[_peers]
-    const slash = k.lastIndexOf('/');
-    if (slash <= 0) return undefined;
-    const version = k.slice(slash + 1).split('_')[0] ?? '';
-    return { name: k.slice(0, slash), version };
+  if (major < 6) {
+    // v5: /name/version[_peers] or /@scope/name/version[_peers]; peers may contain '@' and '/'.
+    const parts = k.split('/');
+    const nameParts = k.startsWith('@') ? 2 : 1;
+    if (parts.length <= nameParts) return undefined;
+    const version = (parts[nameParts] ?? '').split('_')[0] ?? '';
+    return { name: parts.slice(0, nameParts).join('/'), version };
   }
   return splitNameAtVersion(k);
 }

@@ -92,7 +92,12 @@ export const pdmLockExtractor: Extractor = {
     const doc = parseTomlDoc(text, context.file);
     const lines = arrayTableNameLines(text, 'package');
     const out: LockedPackage[] = [];
+    const seen = new Set<string>();
     tomlPackages(doc, 'package').forEach((entry, i) => {
+      // pdm repeats a package once per extras set (`extras = [...]`); one entry is enough.
+      const id = `${String(entry.name)}@${String(entry.version)}`;
+      if (seen.has(id)) return;
+      seen.add(id);
       const source: PackageSource = entry.git !== undefined ? 'git' : entry.path !== undefined ? 'path' : entry.url !== undefined ? 'url' : 'registry';
       const pkg = pkgFrom(entry, context, lines[i] ?? 0, source);
       if (pkg === undefined) return;

@@ -40,7 +40,7 @@ export function manifestRequirement(
 ): LockedPackage | undefined {
   const req = parseRequirement(raw);
   if (req === undefined) return undefined;
-  const line = index.find(`"${raw}"`) || index.find(`'${raw}'`) || index.find(raw);
+  const line = index.find(`"${raw}"`) || index.find(`'${raw}'`) || index.find(raw) || index.find(`"${req.name}`) || index.find(`'${req.name}`) || index.find(req.name);
   const pkg: LockedPackage = { ecosystem: 'pypi', name: req.name, pinned: false, file: context.file, line, direct: true, dev };
   if (req.url !== undefined) {
     pkg.requirement = req.url;

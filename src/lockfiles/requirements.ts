@@ -120,7 +120,7 @@ export const requirementsExtractor: Extractor = {
   description: 'pip requirements files (requirements*.txt, *-requirements.txt, requirements/*.txt, *.in)',
   matches(path) {
     const base = baseName(path).toLowerCase();
-    if (/(^|[-_.])(requirements?|constraints)([-_.][a-z0-9._-]*)?\.(txt|in)$/.test(base)) return true;
+    if (/(^|[-_.])requirements?([-_.][a-z0-9._-]*)?\.(txt|in)$/.test(base)) return true;
     return /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(path);
   },
   extract(text, context) {

@@ -1,0 +1,10 @@
+export type { AuditFinding, AuditReport, AuditedFile, IgnoreRule, IgnoredFinding, ScanPackagesFn } from './types.js';
+export { auditPackages, failsThreshold, smallestSafeUpgrade, groupByAliases, isMatchable, compareFindings } from './audit.js';
+export type { AuditOptions } from './audit.js';
+export { parseIgnoreFile, loadIgnoreFile, applyIgnores, isExpired, IGNORE_FILE_NAMES } from './ignore.js';
+export { auditRenderers, AUDIT_FORMATS, renderJson, renderMarkdown, renderSarif, renderText } from './report/index.js';
+export type { AuditFormat } from './report/index.js';
+export { buildCycloneDx, purlOf } from './sbom.js';
+export type { SbomOptions } from './sbom.js';
+export { runAudit, collectPackages } from './run.js';
+export type { RunAuditOptions, CollectResult } from './run.js';
