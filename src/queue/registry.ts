@@ -1,11 +1,11 @@
 /**
  * Binds the pipeline to the real registry clients (src/ecosystems): resolve an exact release, pick its
- * artifacts, download and verify them. Loaded lazily so that the store/queue/watch code does not pull
- * the registry code in when a test injects its own fetcher.
+ * artifacts, download them (verified against the registry's hashes by downloadArtifact).
  */
 import { VigilError } from '../core/errors.js';
-import type { Ecosystem, PackageRef } from '../core/types.js';
-import type { RegistryOptions, RemoteArtifact, ResolvedRelease } from '../ecosystems/types.js';
+import type { Ecosystem } from '../core/types.js';
+import { defaultRegistryOptions, downloadArtifact, resolveRelease } from '../ecosystems/index.js';
+import type { RegistryOptions, RemoteArtifact } from '../ecosystems/types.js';
 import type { FetchedArtifact, ReleaseFetcher } from './pipeline.js';
 
 export interface RegistryClient {
@@ -13,27 +13,6 @@ export interface RegistryClient {
   /** Latest (non-prerelease) version, or undefined when the package does not exist. */
   latestVersion(ecosystem: Ecosystem, name: string): Promise<string | undefined>;
   readonly options: RegistryOptions;
-}
-
-interface EcosystemsModule {
-  resolveRelease(ref: PackageRef, options: RegistryOptions): Promise<ResolvedRelease>;
-  downloadArtifact(artifact: RemoteArtifact, options: RegistryOptions): Promise<unknown>;
-  defaultRegistryOptions(env: NodeJS.ProcessEnv): RegistryOptions;
-}
-
-function isEcosystemsModule(m: unknown): m is EcosystemsModule {
-  if (typeof m !== 'object' || m === null) return false;
-  const r = m as Record<string, unknown>;
-  return typeof r.resolveRelease === 'function' && typeof r.downloadArtifact === 'function' && typeof r.defaultRegistryOptions === 'function';
-}
-
-function bytesOf(downloaded: unknown): Uint8Array {
-  if (downloaded instanceof Uint8Array) return downloaded;
-  if (typeof downloaded === 'object' && downloaded !== null) {
-    const b = (downloaded as Record<string, unknown>).bytes ?? (downloaded as Record<string, unknown>).data;
-    if (b instanceof Uint8Array) return b;
-  }
-  throw new VigilError('E_INTERNAL', 'downloadArtifact returned no bytes');
 }
 
 /** sdist first (it holds setup.py), then the most generic wheel; npm has one tarball. */
@@ -57,25 +36,15 @@ export function pickArtifacts(artifacts: readonly RemoteArtifact[], max: number)
   return out;
 }
 
-const MODULE_PATH = '../ecosystems/index.js';
-
 export async function loadRegistryClient(env: NodeJS.ProcessEnv, overrides: Partial<RegistryOptions> = {}): Promise<RegistryClient> {
-  let mod: unknown;
-  try {
-    mod = await import(MODULE_PATH);
-  } catch (error) {
-    throw new VigilError('E_CONFIG', 'registry clients are not available in this build', { cause: error });
-  }
-  if (!isEcosystemsModule(mod)) throw new VigilError('E_CONFIG', 'registry clients are not available in this build');
-  const eco = mod;
-  const options: RegistryOptions = { ...eco.defaultRegistryOptions(env), ...overrides };
+  const options: RegistryOptions = { ...defaultRegistryOptions(env), ...overrides };
   return {
     options,
     async fetchRelease(ref) {
-      const release = await eco.resolveRelease({ ecosystem: ref.ecosystem, name: ref.name, version: ref.version }, options);
+      const release = await resolveRelease({ ecosystem: ref.ecosystem, name: ref.name, version: ref.version }, options);
       const artifacts: FetchedArtifact[] = [];
       for (const a of pickArtifacts(release.artifacts, Math.min(options.maxArtifacts, 2))) {
-        artifacts.push({ filename: a.filename, bytes: bytesOf(await eco.downloadArtifact(a, options)), source: a.url });
+        artifacts.push({ filename: a.filename, bytes: await downloadArtifact(a, options), source: a.url });
       }
       return {
         ecosystem: release.ecosystem,
@@ -87,7 +56,7 @@ export async function loadRegistryClient(env: NodeJS.ProcessEnv, overrides: Part
     },
     async latestVersion(ecosystem, name) {
       try {
-        return (await eco.resolveRelease({ ecosystem, name }, options)).version;
+        return (await resolveRelease({ ecosystem, name }, options)).version;
       } catch (error) {
         if (error instanceof VigilError && error.code === 'E_NOT_FOUND') return undefined;
         throw error;

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { VigilError } from '../core/errors.js';
+import type { ProjectRecord, ResultStore } from '../store/types.js';
+import type { WatchDeps } from './types.js';
+
+/** Stable id of a project: a short hash of its absolute path. */
+export function projectId(absPath: string): string {
+  return createHash('sha256').update(absPath).digest('hex').slice(0, 12);
+}
+
+/**
+ * Registers a project directory (or a single lockfile). Reads its direct dependencies now so that a
+ * project without any readable lockfile is refused at `add` time. Adding twice updates the record.
+ */
+export async function addProject(store: ResultStore, path: string, cwd: string, deps: Pick<WatchDeps, 'directDependencies'>): Promise<ProjectRecord> {
+  const abs = resolve(cwd, path);
+  if (!existsSync(abs)) throw new VigilError('E_TARGET', `${path}: no such file or directory`);
+  const st = statSync(abs);
+  if (!st.isDirectory() && !st.isFile()) throw new VigilError('E_TARGET', `${path}: not a file or directory`);
+  const dependencies = await deps.directDependencies(abs);
+  if (dependencies.length === 0) throw new VigilError('E_TARGET', `${path}: no lockfile with pinned direct dependencies was found`);
+  const id = projectId(abs);
+  const existing = await store.getProject(id);
+  const record: ProjectRecord = {
+    id,
+    path: abs,
+    name: st.isDirectory() ? basename(abs) : `${basename(resolve(abs, '..'))}/${basename(abs)}`,
+    addedAt: existing?.addedAt ?? new Date().toISOString(),
+    ...(existing?.lastRunAt !== undefined ? { lastRunAt: existing.lastRunAt } : {}),
+    status: existing?.status ?? 'pending',
+    summary: existing?.summary ?? `${dependencies.length} direct dependencies; not checked yet`,
+    dependencies,
+  };
+  await store.putProject(record);
+  return record;
+}
