@@ -116,6 +116,7 @@ export function unpackArtifact(bytes: Uint8Array, filename: string, limits: Limi
     readTar(bytes, tree, false);
     return tree.finish(tarFormat(tree));
   }
+  if (kind === 'xz') tree.issue('corrupt', `${basename(filename)} is xz-compressed, which is not supported; kept as one opaque file`);
   return looseFile(bytes, basename(filename), tree);
 }
 

@@ -179,4 +179,23 @@ describe('npm resolution against a loopback registry', () => {
     const release = await resolveRelease({ ecosystem: 'npm', name: 'left-pad' }, options(server));
     assert.equal(release.version, '1.3.0');
   });
+
+  it('retries a tarball download after a 429 and a 503 (failFirst fixture knob)', async () => {
+    const flaky = await startRegistryServer({
+      npm: [{ name: 'flaky', versions: [npmVersion('flaky', '1.0.0', { 'index.js': '1' })] }],
+      failFirst: [
+        { path: '/npm/flaky/-/', status: 429, count: 1, retryAfter: '0' },
+        { path: '/npm/flaky/-/', status: 503, count: 1 },
+      ],
+    });
+    try {
+      const release = await resolveRelease({ ecosystem: 'npm', name: 'flaky' }, options(flaky));
+      assert.ok(release.artifacts[0] !== undefined);
+      const bytes = await downloadArtifact(release.artifacts[0], options(flaky));
+      assert.ok(bytes.length > 0);
+      assert.equal(flaky.requests.get('/npm/flaky/-/flaky-1.0.0.tgz'), 3);
+    } finally {
+      await flaky.close();
+    }
+  });
 });

@@ -69,6 +69,8 @@ export interface RegistryFixtures {
   htmlOnly?: boolean;
   /** How HTML file links are written (default 'mixed': alternating relative and absolute). */
   linkStyle?: 'relative' | 'absolute' | 'mixed';
+  /** Fail the first `count` requests whose path starts with `path` (same as calling failNext). */
+  failFirst?: Array<{ path: string; status: 500 | 429 | 503; count: number; retryAfter?: string }>;
 }
 
 export interface RequestRecord {
@@ -124,7 +126,12 @@ export function npmVersion(name: string, version: string, files: FileMap = {}, e
 export async function startRegistryServer(fixtures: RegistryFixtures): Promise<RegistryServer> {
   const requests = new Map<string, number>();
   const log: RequestRecord[] = [];
-  const failures: Array<{ prefix: string; status: number; remaining: number; retryAfter?: string }> = [];
+  const failures: Array<{ prefix: string; status: number; remaining: number; retryAfter?: string }> = (fixtures.failFirst ?? []).map((f) => ({
+    prefix: f.path,
+    status: f.status,
+    remaining: f.count,
+    ...(f.retryAfter !== undefined ? { retryAfter: f.retryAfter } : {}),
+  }));
   const projects = new Map((fixtures.pypi ?? []).map((p) => [normalize(p.name), p]));
   const packages = new Map((fixtures.npm ?? []).map((p) => [p.name, p]));
   let base = '';

@@ -10,7 +10,7 @@ import type { PackageRef } from '../../core/types.js';
 import { fetchDocument } from '../fetch.js';
 import { decodeText } from '../http.js';
 import type { RegistryOptions, RemoteArtifact, ResolvedRelease, VersionInfo } from '../types.js';
-import { normalizePypiName, parseDistFilename, sameVersion } from './names.js';
+import { normalizePypiName, parseDistFilename, sameVersion, versionKey } from './names.js';
 import type { DistFile } from './names.js';
 import { SIMPLE_ACCEPT, parseSimpleResponse, projectPageUrl } from './simple.js';
 import type { SimpleFile, SimpleProject } from './simple.js';
@@ -58,23 +58,20 @@ async function fetchJsonApi(url: string, options: RegistryOptions): Promise<unkn
 }
 
 function groupByVersion(project: SimpleProject, name: string): Map<string, VersionFiles> {
-  const byVersion = new Map<string, VersionFiles>();
+  const byKey = new Map<string, VersionFiles>();
   const wanted = normalizePypiName(name);
   for (const file of project.files) {
     const dist = parseDistFilename(file.filename, name);
     if (dist === undefined || normalizePypiName(dist.name) !== wanted) continue;
-    // Versions that differ only in spelling (1.0 / 1.0.0 / 1_0) belong together.
-    let key = dist.version;
-    for (const existing of byVersion.keys()) {
-      if (sameVersion(existing, dist.version)) {
-        key = existing;
-        break;
-      }
-    }
-    const entry = byVersion.get(key) ?? { version: key, files: [] };
+    // Versions that differ only in spelling (1.0 / 1.0.0 / 1.0RC1 / 1.0rc1) belong together,
+    // under the spelling seen first.
+    const key = versionKey(dist.version);
+    const entry = byKey.get(key) ?? { version: dist.version, files: [] };
     entry.files.push({ file, dist });
-    byVersion.set(key, entry);
+    byKey.set(key, entry);
   }
+  const byVersion = new Map<string, VersionFiles>();
+  for (const entry of byKey.values()) byVersion.set(entry.version, entry);
   return byVersion;
 }
 
@@ -110,8 +107,8 @@ function choose(byVersion: Map<string, VersionFiles>, ref: PackageRef, includePr
   const finals = live.filter((v) => !isPrerelease(v.version));
   // Like packaging's SpecifierSet.filter: pre-releases only when asked, or when there is nothing else.
   const pool = includePre || finals.length === 0 ? live : finals;
-  const sorted = pool.sort((a, b) => compare(a.version, b.version));
-  const best = sorted[sorted.length - 1];
+  let best: VersionFiles | undefined;
+  for (const v of pool) if (best === undefined || compare(v.version, best.version) > 0) best = v;
   if (best === undefined) {
     const reason = all.length === 0 ? 'no files on the index' : 'every release is yanked or has an invalid version';
     throw new VigilError('E_NOT_FOUND', `${label}: ${reason}`);

@@ -1,5 +1,5 @@
 /** PyPI names (PEP 503) and distribution file names (sdists, PEP 427 wheels, eggs). */
-import { eq, valid } from '@renovatebot/pep440';
+import { explain } from '@renovatebot/pep440';
 
 /** PEP 503 normalised project name: lower case, runs of `-`, `_`, `.` become one `-`. */
 export function normalizePypiName(name: string): string {
@@ -19,10 +19,24 @@ export interface DistFile {
 
 const SDIST_EXTENSIONS = ['.tar.gz', '.tar.bz2', '.tar.xz', '.tar.zst', '.tgz', '.tbz', '.tar', '.zip'] as const;
 
-/** `1.0` and `1.0.0` and `1.0-1` compare by their PEP 440 normal form; invalid versions by text. */
+/**
+ * A key equal for versions that PEP 440 considers equal (`1.0` and `1.0.0`; `1.0.post0` differs), so files can be grouped with one map lookup. Invalid versions key on their text.
+ */
+export function versionKey(version: string): string {
+  const info = explain(version);
+  if (info === null) return `invalid:${version}`;
+  const release = [...info.release];
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  const pre = info.pre === null ? '' : `${info.pre[0]}${info.pre[1]}`;
+  const post = info.post === null ? '' : `.post${info.post}`;
+  const dev = info.dev === null ? '' : `.dev${info.dev}`;
+  const local = info.local === null ? '' : `+${info.local.toLowerCase()}`;
+  return `${info.epoch}!${release.join('.')}${pre}${post}${dev}${local}`;
+}
+
+/** `1.0` and `1.0.0` and `1.0RC1`/`1.0rc1` are the same version; invalid versions compare by text. */
 export function sameVersion(a: string, b: string): boolean {
-  if (a === b) return true;
-  return valid(a) !== null && valid(b) !== null && eq(a, b);
+  return a === b || versionKey(a) === versionKey(b);
 }
 
 /**
