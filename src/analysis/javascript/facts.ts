@@ -64,6 +64,8 @@ export interface JsFileFacts {
   /** Decoded code to re-analyse (bounded by the caller). */
   decodedCode: { code: string; line: number; topLevel: boolean }[];
   parseError?: string;
+  /** Static requires were not extracted yet (file not parsed); the analyzer reads them on demand. */
+  lazyRequires?: boolean;
 }
 
 interface FnSummary {

@@ -67,7 +67,7 @@ export function analyzeSource(text: string, path: string, opts: FileAnalysisOpti
   if (!opts.force && !needsParse(text)) {
     const facts = tokenFacts('', path, undefined);
     facts.bytes = text.length;
-    facts.requires = scanRequires(text).map((spec) => ({ spec, topLevel: true }));
+    facts.lazyRequires = true;
     return { facts, parsed: false };
   }
   // Large bundles of library code get the bounded token-level scan; install-time code is parsed up to the limit.
@@ -220,7 +220,17 @@ function analyzePackage(files: readonly FileEntry[], context: AnalysisContext, o
     }
   }
 
-  const roles = assignRoles(factsByRel, installEntries, importEntries, exists);
+  const requiresOf = (rel: string): JsFileFacts['requires'] => {
+    const f = factsByRel.get(rel);
+    if (f === undefined) return [];
+    if (f.lazyRequires === true) {
+      const entry = byRel.get(rel);
+      f.requires = entry === undefined ? [] : scanRequires(decoder.decode(entry.data)).map((spec) => ({ spec, topLevel: true }));
+      f.lazyRequires = false;
+    }
+    return f.requires;
+  };
+  const roles = assignRoles(requiresOf, installEntries, importEntries, exists);
   // Shell/batch files started by install-time JavaScript are install scripts too.
   for (const [rel, facts] of factsByRel) {
     if (roles.get(rel) !== 'install') continue;
@@ -260,7 +270,7 @@ function analyzeShellFile(text: string): ReturnType<typeof installScripts>[numbe
 }
 
 /** install: reachable from install entries through any require; import: through top-level requires of entries. */
-function assignRoles(facts: ReadonlyMap<string, JsFileFacts>, installEntries: readonly string[], importEntries: readonly string[], exists: (p: string) => boolean): Map<string, FileRole> {
+function assignRoles(requiresOf: (rel: string) => JsFileFacts['requires'], installEntries: readonly string[], importEntries: readonly string[], exists: (p: string) => boolean): Map<string, FileRole> {
   const roles = new Map<string, FileRole>();
   const visit = (starts: readonly string[], role: FileRole, topOnly: boolean): void => {
     const queue = [...starts];
@@ -269,9 +279,7 @@ function assignRoles(facts: ReadonlyMap<string, JsFileFacts>, installEntries: re
       const rel = queue.shift();
       if (rel === undefined || roles.has(rel)) continue;
       roles.set(rel, role);
-      const f = facts.get(rel);
-      if (f === undefined) continue;
-      for (const r of f.requires) {
+      for (const r of requiresOf(rel)) {
         if (!r.spec.startsWith('.')) continue;
         if (topOnly && !r.topLevel) continue;
         const target = resolveModule(exists, dirName(rel), r.spec);
