@@ -39,8 +39,11 @@ export const DEFAULT_POLICY: Policy = {
   requireHash: true,
 };
 
-/** Answers whether a published version is known malicious (e.g. an OSV `MAL-` advisory). */
-export type KnownMaliciousCheck = (ecosystem: Ecosystem, name: string, version: string) => boolean;
+/**
+ * Answers whether a published version is known malicious (e.g. an OSV `MAL-` advisory): `false`, `true`,
+ * or the advisory id.
+ */
+export type KnownMaliciousCheck = (ecosystem: Ecosystem, name: string, version: string) => boolean | string;
 
 export function normalizePackageName(ecosystem: Ecosystem, name: string): string {
   return ecosystem === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name.toLowerCase();

@@ -473,7 +473,10 @@ export class GuardProxy {
   /** Why a version must not be offered, or undefined when it may be. */
   private listingReason(ecosystem: Ecosystem, name: string, version: string | undefined, time: string | undefined): string | undefined {
     if (matchesRule(this.policy.deny, ecosystem, name, version)) return 'denied by policy';
-    if (version !== undefined && this.isKnownMalicious(ecosystem, name, version)) return 'known malicious (MAL advisory)';
+    if (version !== undefined) {
+      const advisory = this.isKnownMalicious(ecosystem, name, version);
+      if (advisory !== false) return `known malicious (${typeof advisory === 'string' && advisory !== '' ? advisory : 'MAL advisory'})`;
+    }
     if (matchesRule(this.policy.allow, ecosystem, name, version)) return undefined;
     if (this.policy.minReleaseAgeMs > 0 && time !== undefined) {
       const published = Date.parse(time);
