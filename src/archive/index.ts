@@ -3,7 +3,7 @@
  * `Limits` is enforced while reading; hostile structure (links, devices, traversal, bombs) is dropped
  * and reported as ArchiveIssues instead of failing the scan.
  */
-import type { ArtifactFormat, FileTree } from '../core/types.js';
+import type { ArtifactFormat, FileEntry, FileTree } from '../core/types.js';
 import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { VigilError } from '../core/errors.js';
@@ -84,23 +84,15 @@ function decompressForTar(kind: 'gzip' | 'bzip2', bytes: Uint8Array, tree: TreeB
   return out;
 }
 
-/**
- * Unpacks an artifact into memory. Recognises gzip/bzip2-compressed tar, zip (wheel, egg, zip sdist)
- * and plain tar by content; anything else becomes a one-file tree named after `filename`'s basename.
- * Throws VigilError('E_ARCHIVE') only when nothing at all could be read from a recognised container.
- */
-export function unpackArtifact(bytes: Uint8Array, filename: string, limits: Limits = DEFAULT_LIMITS): FileTree {
-  const tree = new TreeBuilder(limits);
-  if (bytes.length > limits.maxArtifactBytes) {
-    throw new VigilError('E_LIMIT', `${basename(filename)} is ${bytes.length} bytes, over the ${limits.maxArtifactBytes}-byte artifact limit`);
-  }
+/** Reads one container into `tree` (under the tree's current prefix) and returns its format. */
+function readInto(bytes: Uint8Array, filename: string, tree: TreeBuilder): ArtifactFormat {
   const kind = sniffFormat(bytes);
   if (kind === 'gzip' || kind === 'bzip2') {
     const out = decompressForTar(kind, bytes, tree);
     if (out.error !== undefined) tree.issue('corrupt', `${kind} stream is corrupt or truncated: ${out.error}`);
     if (out.data.length >= 512 && validTarHeader(out.data.subarray(0, 512))) {
       readTar(out.data, tree, out.capped);
-      return tree.finish(tarFormat(tree));
+      return tarFormat(tree);
     }
     if (out.data.length === 0) {
       throw new VigilError('E_ARCHIVE', `${basename(filename)}: ${kind} data could not be decompressed${out.error !== undefined ? ` (${out.error})` : ''}`);
@@ -110,17 +102,65 @@ export function unpackArtifact(bytes: Uint8Array, filename: string, limits: Limi
   }
   if (kind === 'zip') {
     if (!readZip(bytes, tree)) throw new VigilError('E_ARCHIVE', `${basename(filename)}: zip structure could not be read`);
-    return tree.finish(zipFormat(tree));
+    return zipFormat(tree);
   }
   if (kind === 'tar') {
     readTar(bytes, tree, false);
-    return tree.finish(tarFormat(tree));
+    return tarFormat(tree);
   }
   if (kind === 'xz') tree.issue('corrupt', `${basename(filename)} is xz-compressed, which is not supported; kept as one opaque file`);
   return looseFile(bytes, basename(filename), tree);
 }
 
-function looseFile(data: Uint8Array, name: string, tree: TreeBuilder): FileTree {
+/**
+ * Expands archives found inside the tree (a zip hidden as `pkg/version`, a wheel inside an sdist) as
+ * `outer/path!/inner/path`, up to `maxNesting` levels, within the same limits. Structural oddities
+ * inside nested archives (links, traversal, ...) are dropped silently, since test fixtures are full of
+ * them and nothing is ever extracted; limit issues are still reported.
+ */
+function expandNested(tree: TreeBuilder, files: readonly FileEntry[], depth: number): void {
+  for (const file of files) {
+    if (tree.stopped) return;
+    if (!isContainer(file.data)) continue;
+    if (depth >= tree.limits.maxNesting) {
+      tree.issue('nested-depth', `archive nested deeper than ${tree.limits.maxNesting} levels not expanded: ${file.path}`, file.path);
+      continue;
+    }
+    const saved = tree.enterNested(`${file.path}!/`);
+    let added: FileEntry[] = [];
+    try {
+      readInto(file.data, file.path, tree);
+    } catch (error) {
+      if (!(error instanceof VigilError) && !(error instanceof StopReading)) throw error;
+    } finally {
+      added = tree.leaveNested(saved);
+    }
+    expandNested(tree, added, depth + 1);
+  }
+}
+
+function isContainer(data: Uint8Array): boolean {
+  const kind = sniffFormat(data);
+  return kind === 'gzip' || kind === 'bzip2' || kind === 'zip' || kind === 'tar';
+}
+
+/**
+ * Unpacks an artifact into memory. Recognises gzip/bzip2-compressed tar, zip (wheel, egg, zip sdist)
+ * and plain tar by content; anything else becomes a one-file tree named after `filename`'s basename.
+ * Archives inside the artifact are expanded too (see expandNested). Throws VigilError('E_ARCHIVE')
+ * only when nothing at all could be read from a recognised container.
+ */
+export function unpackArtifact(bytes: Uint8Array, filename: string, limits: Limits = DEFAULT_LIMITS): FileTree {
+  if (bytes.length > limits.maxArtifactBytes) {
+    throw new VigilError('E_LIMIT', `${basename(filename)} is ${bytes.length} bytes, over the ${limits.maxArtifactBytes}-byte artifact limit`);
+  }
+  const tree = new TreeBuilder(limits);
+  const format = readInto(bytes, filename, tree);
+  if (format !== 'file' && !tree.stopped) expandNested(tree, tree.files(), 0);
+  return tree.finish(format);
+}
+
+function looseFile(data: Uint8Array, name: string, tree: TreeBuilder): ArtifactFormat {
   try {
     tree.countEntry();
     const path = tree.checkPath(name, false) ?? 'file';
@@ -128,5 +168,5 @@ function looseFile(data: Uint8Array, name: string, tree: TreeBuilder): FileTree 
   } catch (error) {
     if (!(error instanceof StopReading)) throw error;
   }
-  return tree.finish('file');
+  return 'file';
 }

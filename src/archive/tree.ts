@@ -44,6 +44,17 @@ export function normaliseEntryPath(raw: string): PathCheck {
   return { ok: true, path: segments.join('/') };
 }
 
+/** Structural issues not reported for archives nested inside the artifact (limits still are). */
+const QUIET_WHEN_NESTED: ReadonlySet<ArchiveIssue['code']> = new Set([
+  'path-traversal',
+  'absolute-path',
+  'link',
+  'device',
+  'non-utf8-name',
+  'duplicate',
+  'corrupt',
+]);
+
 /** Why the reader must stop adding entries. */
 export class StopReading extends Error {
   constructor() {
@@ -54,19 +65,24 @@ export class StopReading extends Error {
 
 export class TreeBuilder {
   readonly limits: Limits;
-  private readonly files = new Map<string, FileEntry>();
+  private readonly fileMap = new Map<string, FileEntry>();
   private readonly issues: ArchiveIssue[] = [];
   private readonly issueCounts = new Map<ArchiveIssue['code'], number>();
   private entries = 0;
   totalBytes = 0;
   /** Set once a limit stopped reading: later truncation is ours, not the archive's. */
   stopped = false;
+  /** Path prefix while reading a nested archive (`outer.zip!/`), else ''. */
+  private prefix = '';
+  /** Files added since the current nested archive was entered. */
+  private addedNested: FileEntry[] | undefined;
 
   constructor(limits: Limits) {
     this.limits = limits;
   }
 
   issue(code: ArchiveIssue['code'], message: string, path?: string): void {
+    if (this.prefix !== '' && QUIET_WHEN_NESTED.has(code)) return;
     const count = (this.issueCounts.get(code) ?? 0) + 1;
     this.issueCounts.set(code, count);
     if (count > MAX_ISSUES_PER_CODE) return;
@@ -96,7 +112,7 @@ export class TreeBuilder {
       return undefined;
     }
     if (lossy) this.issue('non-utf8-name', `entry name is not valid UTF-8 (decoded lossily): ${check.path}`, check.path);
-    return check.path === '' ? undefined : check.path;
+    return check.path === '' ? undefined : this.prefix + check.path;
   }
 
   /**
@@ -121,22 +137,46 @@ export class TreeBuilder {
   }
 
   add(path: string, data: Uint8Array): void {
-    const previous = this.files.get(path);
+    const previous = this.fileMap.get(path);
     if (previous !== undefined) {
       this.issue('duplicate', `${path} appears more than once; the last copy is kept`, path);
       this.totalBytes -= previous.size;
-      this.files.delete(path);
+      this.fileMap.delete(path);
     }
-    this.files.set(path, { path, data, size: data.length });
+    const entry = { path, data, size: data.length };
+    this.fileMap.set(path, entry);
+    this.addedNested?.push(entry);
     this.totalBytes += data.length;
   }
 
+  /** Starts reading a nested archive whose entries go under `prefix`; returns the state to restore. */
+  enterNested(prefix: string): { prefix: string; added: FileEntry[] | undefined } {
+    const saved = { prefix: this.prefix, added: this.addedNested };
+    this.prefix = prefix;
+    this.addedNested = [];
+    return saved;
+  }
+
+  /** Restores the state saved by enterNested and returns the files added meanwhile. */
+  leaveNested(saved: { prefix: string; added: FileEntry[] | undefined }): FileEntry[] {
+    const added = this.addedNested ?? [];
+    this.prefix = saved.prefix;
+    this.addedNested = saved.added;
+    if (saved.added !== undefined) for (const entry of added) saved.added.push(entry);
+    return added;
+  }
+
+  /** The files held so far, in order. */
+  files(): FileEntry[] {
+    return [...this.fileMap.values()];
+  }
+
   has(path: string): boolean {
-    return this.files.has(path);
+    return this.fileMap.has(path);
   }
 
   paths(): IterableIterator<string> {
-    return this.files.keys();
+    return this.fileMap.keys();
   }
 
   finish(format: ArtifactFormat): FileTree {
@@ -146,6 +186,6 @@ export class TreeBuilder {
         issues.push({ code, message: `${count - MAX_ISSUES_PER_CODE} more '${code}' issues not listed` });
       }
     }
-    return { format, files: [...this.files.values()], issues, totalBytes: this.totalBytes };
+    return { format, files: [...this.fileMap.values()], issues, totalBytes: this.totalBytes };
   }
 }

@@ -279,3 +279,38 @@ describe('bzip2', () => {
     assert.throws(() => unpackArtifact(bytes.subarray(0, 60), 'x.tar.bz2'), (e) => isVigilError(e) && e.code === 'E_ARCHIVE');
   });
 });
+
+describe('nested archives', () => {
+  it('expands a zip hidden under an innocent name inside an sdist', () => {
+    const payload = makeZip({ '__main__.py': 'import os; os.system("id")' });
+    const tree = unpackArtifact(makeSdist('plog', '1.0', { 'polaris/version': payload, 'setup.py': 'x' }), 'plog-1.0.tar.gz');
+    assert.equal(tree.format, 'sdist-tar');
+    assert.ok(paths(tree).includes('plog-1.0/polaris/version'));
+    assert.equal(content(tree, 'plog-1.0/polaris/version!/__main__.py'), 'import os; os.system("id")');
+    assert.deepEqual(tree.issues, []);
+  });
+
+  it('expands a wheel inside an sdist and a tgz inside that, up to maxNesting', () => {
+    const innerTgz = makeTarGz({ 'deep.js': 'deep' });
+    const wheel = makeWheel('inner', '1.0', { 'inner/__init__.py': 'x', 'inner/data.tgz': innerTgz });
+    const sdist = makeSdist('outer', '1.0', { 'vendor/inner-1.0-py3-none-any.whl': wheel });
+    const tree = unpackArtifact(sdist, 'outer-1.0.tar.gz');
+    assert.equal(content(tree, 'outer-1.0/vendor/inner-1.0-py3-none-any.whl!/inner/__init__.py'), 'x');
+    assert.equal(content(tree, 'outer-1.0/vendor/inner-1.0-py3-none-any.whl!/inner/data.tgz!/deep.js'), 'deep');
+    const shallow = unpackArtifact(sdist, 'outer-1.0.tar.gz', limits({ maxNesting: 1 }));
+    assert.ok(paths(shallow).includes('outer-1.0/vendor/inner-1.0-py3-none-any.whl!/inner/data.tgz'));
+    assert.ok(!paths(shallow).some((p) => p.endsWith('deep.js')));
+    assert.deepEqual(codes(shallow), ['nested-depth']);
+  });
+
+  it('drops hostile entries of nested archives quietly but still enforces limits', () => {
+    const hostile = makeTar({ 'ok.txt': 'ok' }, { extra: [{ name: 'link', type: 'symlink', linkname: '/etc' }, { name: '../up', data: 'x' }] });
+    const tree = unpackArtifact(makeNpmTgz({ name: 'tar-tests' }, { 'test/fixtures/bad.tar': hostile }), 'x.tgz');
+    assert.equal(tree.format, 'npm-tgz');
+    assert.deepEqual(tree.issues, []);
+    assert.ok(paths(tree).includes('package/test/fixtures/bad.tar!/ok.txt'));
+    const bomb = makeZip({ 'zeros.bin': new Uint8Array(5 * 1024 * 1024) });
+    const withBomb = unpackArtifact(makeNpmTgz({ name: 'b' }, { 'data.zip': bomb }), 'b.tgz');
+    assert.deepEqual(codes(withBomb), ['compression-ratio']);
+  });
+});
