@@ -99,3 +99,12 @@ export function callSeverity(trigger: Trigger, severity: Severity): Severity {
   const order: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
   return order[Math.min(order.indexOf(severity) + 1, order.length - 1)] ?? severity;
 }
+
+/** Line of a command inside its script: package.json's hook line, or the line within a shell file. */
+export function scriptLine(s: InstallScript, commandText: string): number {
+  if (s.path === undefined) return s.line;
+  const needle = commandText.slice(0, 40);
+  const lines = s.script.split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  return i + 1;
+}

@@ -1,4 +1,4 @@
-import { allEvents, at, callSeverity, eventTrigger, type JsRule } from '../../analysis/javascript/context.js';
+import { allEvents, at, scriptLine, callSeverity, eventTrigger, type JsRule } from '../../analysis/javascript/context.js';
 import { defineRule } from '../types.js';
 
 /** Download-and-execute or encoded execution in an install hook or a shell command run from JavaScript. */
@@ -23,7 +23,7 @@ export const installScriptDownload: JsRule = defineRule({
     for (const s of ctx.installScripts) {
       for (const f of s.facts) {
         if (f.behaviour !== 'download-exec' && f.behaviour !== 'encoded-exec' && f.behaviour !== 'miner') continue;
-        report({ path: s.path ?? ctx.manifestPath, line: s.line, evidence: f.command.text, message: `Install hook \`${s.hook}\` downloads or decodes code and runs it: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install', data: { hosts: f.destinations.map((d) => d.host) } });
+        report({ path: s.path ?? ctx.manifestPath, line: scriptLine(s, f.command.text), evidence: f.command.text, message: f.behaviour === 'miner' ? `Install hook \`${s.hook}\` starts a cryptocurrency miner: \`${f.command.text.slice(0, 100)}\`.` : `Install hook \`${s.hook}\` downloads or decodes code and runs it: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install', data: { hosts: f.destinations.map((d) => d.host) } });
       }
     }
     for (const { file, e } of allEvents(ctx)) {

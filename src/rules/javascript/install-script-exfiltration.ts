@@ -1,4 +1,4 @@
-import { allEvents, at, callSeverity, eventTrigger, type JsRule } from '../../analysis/javascript/context.js';
+import { allEvents, at, scriptLine, callSeverity, eventTrigger, type JsRule } from '../../analysis/javascript/context.js';
 import { defineRule } from '../types.js';
 
 /** A network tool in a shell command carrying host identity or environment (often over DNS). */
@@ -20,7 +20,7 @@ export const installScriptExfiltration: JsRule = defineRule({
     for (const s of ctx.installScripts) {
       for (const f of s.facts) {
         if (f.behaviour !== 'host-exfil') continue;
-        report({ path: s.path ?? ctx.manifestPath, line: s.line, evidence: f.command.text, message: `Install hook \`${s.hook}\` sends host information over the network: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install' });
+        report({ path: s.path ?? ctx.manifestPath, line: scriptLine(s, f.command.text), evidence: f.command.text, message: `Install hook \`${s.hook}\` sends host information over the network: \`${f.command.text.slice(0, 100)}\`.`, trigger: 'install' });
       }
     }
     for (const { file, e } of allEvents(ctx)) {

@@ -1,4 +1,4 @@
-import type { JsRule } from '../../analysis/javascript/context.js';
+import { scriptLine, type JsRule } from '../../analysis/javascript/context.js';
 import { defineRule } from '../types.js';
 
 /** A network tool called from an install hook, to a destination that is not a well-known host. */
@@ -24,7 +24,7 @@ export const installScriptNetwork: JsRule = defineRule({
         const worst = f.destinations.find((d) => d.cls === 'oob' || d.cls === 'public-ip');
         report({
           path: s.path ?? ctx.manifestPath,
-          line: s.line,
+          line: scriptLine(s, f.command.text),
           evidence: f.command.text,
           message: `Install hook \`${s.hook}\` contacts ${f.destinations[0]?.host ?? 'the network'} with ${f.command.program}.`,
           trigger: 'install',

@@ -1,4 +1,4 @@
-import type { JsRule } from '../../analysis/javascript/context.js';
+import { scriptLine, type JsRule } from '../../analysis/javascript/context.js';
 import { defineRule } from '../types.js';
 
 /** Any install hook that does more than a recognised build or housekeeping step. */
@@ -24,9 +24,10 @@ export const installScript: JsRule = defineRule({
     for (const s of ctx.installScripts) {
       const active = s.facts.filter((f) => f.behaviour !== 'native-build' && f.behaviour !== 'benign-tool');
       if (active.length === 0) continue;
+      const shown = active.find((f) => f.nested !== true) ?? active[0];
       report({
         path: s.path ?? ctx.manifestPath,
-        line: s.line,
+        line: shown === undefined ? s.line : scriptLine(s, shown.command.text),
         evidence: `"${s.hook}": "${s.script.slice(0, 180)}"`,
         message: `Install hook \`${s.hook}\` runs \`${(active.find((f) => f.nested !== true) ?? active[0])?.command.text.slice(0, 80) ?? s.script.slice(0, 80)}\` on every install; review what it does.`,
         trigger: 'install',
