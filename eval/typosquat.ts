@@ -91,20 +91,21 @@ function* variants(eco: Ecosystem, t: string): Generator<string> {
 }
 
 // ---------- measurement ----------
-interface Row { eco: Ecosystem; name: string }
+interface Row { eco: Ecosystem; name: string; samples: number; clusters: Set<string> }
 function corpusNames(): Row[] {
   const text = readFileSync(corpusPath, 'utf8');
-  const seen = new Set<string>();
-  const out: Row[] = [];
+  const seen = new Map<string, Row>();
   for (const line of text.split('\n').slice(1)) {
-    const [eco, name] = line.split('\t');
+    const cols = line.split('\t');
+    const [eco, name] = cols;
     if ((eco !== 'pypi' && eco !== 'npm') || name === undefined || name === '') continue;
     const k = `${eco}\t${norm(eco, name)}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ eco, name });
+    const row = seen.get(k) ?? { eco, name, samples: 0, clusters: new Set<string>() };
+    row.samples++;
+    row.clusters.add(cols[7] ?? '');
+    seen.set(k, row);
   }
-  return out;
+  return [...seen.values()];
 }
 
 function falsePositives(eco: Ecosystem): { checked: number; reported: string[] } {
@@ -118,17 +119,31 @@ function falsePositives(eco: Ecosystem): { checked: number; reported: string[] }
   return { checked: list.length, reported };
 }
 
-function recall(eco: Ecosystem, rows: Row[]): { reach: number; hit: number; wrongTarget: number; misses: string[]; listed: number } {
+interface Recall {
+  reach: number;
+  hit: number;
+  wrongTarget: number;
+  misses: string[];
+  listed: number;
+  samples: { reach: number; hit: number };
+  clusters: { reach: number; hit: number };
+}
+
+function recall(eco: Ecosystem, rows: Row[]): Recall {
   const list = loadTopList(eco);
   const known = new Set(list.map((p) => norm(eco, p.name)));
   const targets = list.filter((p) => p.rank <= TARGET_RANK).map((p) => norm(eco, p.name));
   const names = new Map<string, string>();
+  const rowOf = new Map<string, Row>();
   let listed = 0;
   for (const r of rows) {
     if (r.eco !== eco) continue;
     const k = norm(eco, r.name);
     if (known.has(k)) listed++;
-    else names.set(k, r.name);
+    else {
+      names.set(k, r.name);
+      rowOf.set(k, r);
+    }
   }
   const reachOf = new Map<string, Set<string>>();
   const add = (k: string, t: string): void => {
@@ -148,15 +163,26 @@ function recall(eco: Ecosystem, rows: Row[]): { reach: number; hit: number; wron
   let hit = 0;
   let wrongTarget = 0;
   const misses: string[] = [];
+  const samples = { reach: 0, hit: 0 };
+  const clusterHit = new Map<string, boolean>();
   for (const [k, reach] of reachOf) {
     const found = index.find(names.get(k) ?? k);
-    if (found !== undefined && reach.has(norm(eco, found.target))) hit++;
+    const ok = found !== undefined && reach.has(norm(eco, found.target));
+    const row = rowOf.get(k);
+    samples.reach += row?.samples ?? 0;
+    if (ok) samples.hit += row?.samples ?? 0;
+    for (const c of row?.clusters ?? []) clusterHit.set(c, (clusterHit.get(c) ?? true) && ok);
+    if (ok) hit++;
     else {
       if (found !== undefined) wrongTarget++;
       misses.push(`${names.get(k) ?? k} -> expected one of ${[...reach].slice(0, 3).join(', ')}; got ${found === undefined ? 'nothing' : `${found.target} [${found.technique}]`}`);
     }
   }
-  return { reach: reachOf.size, hit, wrongTarget, misses, listed };
+  let flagged = 0;
+  for (const n of names.values()) if (index.find(n) !== undefined) flagged++;
+  console.log(`${eco}: ${flagged}/${names.size} of all unlisted corpus names are reported (within reach or not)`);
+  const clusters = { reach: clusterHit.size, hit: [...clusterHit.values()].filter(Boolean).length };
+  return { reach: reachOf.size, hit, wrongTarget, misses, listed, samples, clusters };
 }
 
 function speed(eco: Ecosystem, rows: Row[]): number {
@@ -181,6 +207,7 @@ for (const eco of ['npm', 'pypi'] as const) {
   const rc = recall(eco, rows);
   const rpct = rc.reach === 0 ? 'n/a' : `${((100 * rc.hit) / rc.reach).toFixed(1)}%`;
   console.log(`${eco}: recall ${rc.hit}/${rc.reach} corpus names within reach (${rpct}); ${rc.wrongTarget} named another target; ${rc.listed} corpus names are themselves listed`);
+  console.log(`${eco}: per sample ${rc.samples.hit}/${rc.samples.reach}; per cluster (all its reachable names hit) ${rc.clusters.hit}/${rc.clusters.reach}`);
   if (listMiss) for (const m of rc.misses) console.log(`  MISS ${m}`);
   console.log(`${eco}: ${speed(eco, rows)} lookups/s`);
 }

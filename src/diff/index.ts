@@ -218,3 +218,12 @@ function sortFindingList(fs: Finding[]): Finding[] {
 function cmp(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** Findings of `current` with no counterpart in `previous` (by rule, path without the version folder, evidence). */
+export function newFindings(previous: readonly Finding[], current: readonly Finding[]): Finding[] {
+  const strip = (p: string): string => p.replace(/^[^/]+\//, '');
+  const before = multiset(previous, strip);
+  const out: Finding[] = [];
+  for (const [k, list] of multiset(current, strip)) out.push(...list.slice(before.get(k)?.length ?? 0));
+  return sortFindingList(out);
+}

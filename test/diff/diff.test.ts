@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unpackArtifact } from '../../src/archive/index.js';
 import type { FileTree, Finding } from '../../src/core/types.js';
-import { diffTrees, hostsIn, renderDiffJson, renderDiffSarif, renderDiffText } from '../../src/diff/index.js';
+import { diffTrees, hostsIn, newFindings, renderDiffJson, renderDiffSarif, renderDiffText } from '../../src/diff/index.js';
 import { makeNpmTgz, makeSdist } from '../helpers/archives.js';
 
 const benignIndex = `'use strict';\nmodule.exports = function pad(s, n) { return String(s).padStart(n); };\n`;
@@ -107,4 +107,13 @@ test('control characters in attacker text are escaped in the text report', () =>
   const text = renderDiffText(diffTrees({ tree: a, findings: [] }, { tree: b, findings: [] }));
   assert.ok(!text.includes('\u001b'));
   assert.ok(!text.includes('\u202e'));
+});
+
+test('newFindings ignores line moves and version folders', () => {
+  const f = (path: string, line: number, evidence: string): Finding => ({
+    ruleId: 'npm/install-script', severity: 'low', kind: 'capability', category: 'execution', confidence: 'high',
+    message: 'm', location: { path, line }, evidence, trigger: 'install',
+  });
+  const added = newFindings([f('pkg-1.0/setup.py', 3, 'a')], [f('pkg-1.1/setup.py', 9, 'a'), f('pkg-1.1/setup.py', 12, 'b')]);
+  assert.deepEqual(added.map((x) => x.evidence), ['b']);
 });
