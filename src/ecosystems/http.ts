@@ -33,6 +33,49 @@ export function userAgent(): string {
   return `vigil/${vigilVersion()}`;
 }
 
+/** The URL without user:password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** Basic credentials seen in a URL, per origin, reused for later URLs of that origin (like pip). */
+const originCredentials = new Map<string, string>();
+
+/** Moves `user:password@` from the URL (which fetch refuses) into a Basic Authorization header. */
+function splitCredentials(url: string): { url: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (parsed.username === '' && parsed.password === '') {
+    const known = originCredentials.get(parsed.origin);
+    return known !== undefined ? { url, authorization: known } : { url };
+  }
+  let user = parsed.username;
+  let password = parsed.password;
+  try {
+    user = decodeURIComponent(user);
+    password = decodeURIComponent(password);
+  } catch {
+    // use them as written
+  }
+  parsed.username = '';
+  parsed.password = '';
+  const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  originCredentials.set(parsed.origin, authorization);
+  return { url: parsed.toString(), authorization };
+}
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -98,7 +141,9 @@ class Retryable extends Error {
 }
 
 /** GET with retries. 404/410 -> E_NOT_FOUND; 429 after retries -> E_RATE_LIMITED; others -> E_NETWORK. */
-export async function httpGet(url: string, options: HttpOptions): Promise<HttpResponse> {
+export async function httpGet(rawUrl: string, options: HttpOptions): Promise<HttpResponse> {
+  const { url: target, authorization } = splitCredentials(rawUrl);
+  const url = redactUrl(rawUrl);
   const base = options.retryBaseMs ?? 500;
   const maxDelay = options.maxRetryDelayMs ?? 30_000;
   const host = hostOf(url);
@@ -111,8 +156,8 @@ export async function httpGet(url: string, options: HttpOptions): Promise<HttpRe
     }
     let response: Response;
     try {
-      response = await fetch(url, {
-        headers: { 'user-agent': userAgent(), ...options.headers },
+      response = await fetch(target, {
+        headers: { 'user-agent': userAgent(), ...(authorization !== undefined ? { authorization } : {}), ...options.headers },
         signal: AbortSignal.timeout(options.timeoutMs),
         redirect: 'follow',
       });
@@ -139,7 +184,7 @@ export async function httpGet(url: string, options: HttpOptions): Promise<HttpRe
     }
     try {
       const body = await readBody(response, options.maxBytes, url);
-      return { url: response.url || url, status, contentType: response.headers.get('content-type') ?? '', body };
+      return { url: response.url || target, status, contentType: response.headers.get('content-type') ?? '', body };
     } catch (error) {
       if (error instanceof VigilError) throw error;
       last = new Retryable(`reading the response from ${host} failed: ${describeError((error as { cause?: unknown }).cause ?? error)}`, undefined, undefined);
@@ -157,7 +202,7 @@ export async function httpGetJson(url: string, options: HttpOptions): Promise<{ 
   try {
     return { response, json: JSON.parse(utf8.decode(response.body)) as unknown };
   } catch (error) {
-    throw new VigilError('E_NETWORK', `${hostOf(url)} sent invalid JSON for ${url}: ${describeError(error)}`);
+    throw new VigilError('E_NETWORK', `${hostOf(url)} sent invalid JSON for ${redactUrl(url)}: ${describeError(error)}`);
   }
 }
 

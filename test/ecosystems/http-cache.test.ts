@@ -35,6 +35,8 @@ describe('httpGet', () => {
       } else if (req.url === '/forbidden') {
         res.writeHead(403);
         res.end();
+      } else if (req.url === '/auth') {
+        res.end(req.headers.authorization ?? 'none');
       } else if (req.url === '/ua') {
         res.end(req.headers['user-agent'] ?? '');
       } else {
@@ -53,6 +55,17 @@ describe('httpGet', () => {
   it('sends a vigil User-Agent', async () => {
     const response = await httpGet(`${base}/ua`, http());
     assert.match(new TextDecoder().decode(response.body), /^vigil\/\d+\.\d+\.\d+/);
+  });
+
+  it('sends URL credentials as Basic auth, reuses them for the origin and never prints them', async () => {
+    const port = new URL(base).port;
+    const first = await httpGet(`http://user:p%40ss@127.0.0.1:${port}/auth`, http());
+    const expected = `Basic ${Buffer.from('user:p@ss').toString('base64')}`;
+    assert.equal(new TextDecoder().decode(first.body), expected);
+    assert.equal(first.url.includes('p%40ss'), false);
+    const again = await httpGet(`${base}/auth`, http());
+    assert.equal(new TextDecoder().decode(again.body), expected);
+    await assert.rejects(httpGet(`http://user:secret@127.0.0.1:${port}/missing`, http()), (e: unknown) => isVigilError(e) && !e.message.includes('secret'));
   });
 
   it('maps 404 to E_NOT_FOUND without retrying', async () => {

@@ -8,7 +8,7 @@ import { compare, explain, maxSatisfying, valid, validRange } from '@renovatebot
 import { VigilError } from '../../core/errors.js';
 import type { PackageRef } from '../../core/types.js';
 import { fetchDocument } from '../fetch.js';
-import { decodeText } from '../http.js';
+import { decodeText, redactUrl } from '../http.js';
 import type { RegistryOptions, RemoteArtifact, ResolvedRelease, VersionInfo } from '../types.js';
 import { normalizePypiName, parseDistFilename, sameVersion, versionKey } from './names.js';
 import type { DistFile } from './names.js';
@@ -203,7 +203,7 @@ function earliest(times: Array<string | undefined>): string | undefined {
 export async function resolvePypiRelease(ref: PackageRef, options: RegistryOptions): Promise<ResolvedRelease> {
   const project = await fetchSimpleProject(ref.name, options);
   const byVersion = groupByVersion(project, ref.name);
-  if (byVersion.size === 0) throw new VigilError('E_NOT_FOUND', `pypi:${ref.name} has no installable files on ${options.pypiIndexUrl}`);
+  if (byVersion.size === 0) throw new VigilError('E_NOT_FOUND', `pypi:${ref.name} has no installable files on ${redactUrl(options.pypiIndexUrl)}`);
   const chosen = choose(byVersion, ref, options.includePrereleases);
 
   const apiBase = options.pypiJsonApiUrl?.replace(/\/+$/, '');
