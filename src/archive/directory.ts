@@ -1,11 +1,11 @@
 /**
  * Reads a directory (an unpacked package or a source tree) into memory with the same limits as
- * archives. Symbolic links are never followed (reported instead), files are opened with O_NOFOLLOW,
+ * archives. Symbolic links inside the tree are never followed (reported instead), files are opened with O_NOFOLLOW,
  * and `.git` / `node_modules` at the top level are skipped.
  */
 import { constants } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VigilError, describeError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
@@ -53,7 +53,8 @@ async function readRegularFile(fsPath: Buffer, relative: string, tree: TreeBuild
 export async function readDirectory(root: string, limits: Limits = DEFAULT_LIMITS): Promise<FileTree> {
   let rootStat;
   try {
-    rootStat = await lstat(root);
+    // The root the user named may itself be a link to a directory; links inside it are never followed.
+    rootStat = await stat(root);
   } catch (error) {
     throw new VigilError('E_TARGET', `cannot read directory ${root}: ${describeError(error)}`, { cause: error });
   }
