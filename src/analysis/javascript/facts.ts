@@ -116,7 +116,7 @@ const NETWORK_CALLS = new Set([
   'http.request', 'http.get', 'https.request', 'https.get', 'http2.connect', 'fetch', 'node-fetch', 'cross-fetch',
   'axios', 'axios.get', 'axios.post', 'axios.put', 'axios.request', 'axios.patch', 'got', 'got.get', 'got.post',
   'request', 'request.get', 'request.post', 'request-promise', 'needle', 'needle.get', 'needle.post', 'needle.request', 'superagent.get', 'superagent.post',
-  'undici.request', 'undici.fetch', 'net.connect', 'net.createConnection', 'tls.connect', 'WebSocket', 'ws', 'XMLHttpRequest',
+  'undici.request', 'undici.fetch', 'net.connect', 'net.createConnection', 'net.Socket', 'tls.connect', 'dgram.createSocket', 'WebSocket', 'ws', 'XMLHttpRequest',
   'navigator.sendBeacon', 'phin', 'bent', 'ky', 'ky.get', 'ky.post', 'ofetch', 'discord.js.WebhookClient', 'socket.io-client',
 ]);
 const DNS_CALLS = /^dns(?:\.promises)?\.(?:lookup|resolve\w*|reverse)$/;

@@ -17,6 +17,7 @@ import { obfuscatedCode } from './obfuscated-code.js';
 import { obfuscatedDestination } from './obfuscated-destination.js';
 import { protestware } from './protestware.js';
 import { remoteCodeExecution } from './remote-code-execution.js';
+import { reverseShell } from './reverse-shell.js';
 import { sensitiveFileAccess } from './sensitive-file-access.js';
 import { suspiciousDestination } from './suspicious-destination.js';
 import { tokenStealer } from './token-stealer.js';
@@ -40,6 +41,7 @@ export const javascriptRuleDefinitions: readonly JsRule[] = [
   obfuscatedDestination,
   protestware,
   remoteCodeExecution,
+  reverseShell,
   sensitiveFileAccess,
   suspiciousDestination,
   tokenStealer,

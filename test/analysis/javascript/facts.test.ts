@@ -63,7 +63,7 @@ describe('JavaScript facts and deobfuscation', () => {
     const big = `${chunk}\n`.repeat(Math.ceil((3 * 1024 * 1024) / (chunk.length + 1)));
     const t0 = performance.now();
     const out = await analyzeJavaScript(treeFromFiles({ 'package.json': '{"name":"b","main":"dist/b.min.js"}', 'dist/b.min.js': `fetch('https://api.example.com');${big}`, 'dist/c.min.js': big.slice(0, 400_000) }), npmContext());
-    assert.ok(performance.now() - t0 < 15_000);
+    assert.ok(performance.now() - t0 < 30_000);
     assert.deepEqual(out.findings.map((f) => f.ruleId), []);
   });
   it('returns within the analysis deadline', async () => {

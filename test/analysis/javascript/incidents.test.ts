@@ -11,6 +11,7 @@ const MALICIOUS: Record<string, string[]> = {
   'eslint-scope': ['npm/remote-code-execution'],
   'chalk-clipper': ['npm/crypto-clipper'],
   'shai-hulud': ['npm/credential-exfiltration', 'npm/worm-propagation'],
+  'dependency-confusion': ['npm/host-fingerprinting', 'npm/suspicious-destination'],
 };
 const BENIGN = ['benign-esbuild-like', 'benign-native', 'benign-banner'];
 
