@@ -8,6 +8,7 @@ import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { VigilError } from '../core/errors.js';
 import { bunzipBounded, gunzipBounded } from './decompress.js';
+import { unxz } from './xz.js';
 import type { Bounded } from './decompress.js';
 import { readTar, validTarHeader } from './tar.js';
 import { RATIO_FLOOR_BYTES, StopReading, TreeBuilder } from './tree.js';
@@ -66,13 +67,13 @@ function zipFormat(tree: TreeBuilder): ArtifactFormat {
   return 'zip';
 }
 
-function decompressForTar(kind: 'gzip' | 'bzip2', bytes: Uint8Array, tree: TreeBuilder): Bounded {
+function decompressForTar(kind: 'gzip' | 'bzip2' | 'xz', bytes: Uint8Array, tree: TreeBuilder): Bounded {
   const limits = tree.limits;
   // Tar headers and padding take room beyond the file bytes: allow ~1.5 KiB per permitted entry.
   const sizeCap = limits.maxTotalBytes + Math.min(limits.maxFiles, 100_000) * 1536;
   const ratioCap = Math.max(bytes.length * limits.maxRatio, RATIO_FLOOR_BYTES);
   const cap = Math.min(sizeCap, ratioCap);
-  const out = kind === 'gzip' ? gunzipBounded(bytes, cap) : bunzipBounded(bytes, cap);
+  const out = kind === 'gzip' ? gunzipBounded(bytes, cap) : kind === 'bzip2' ? bunzipBounded(bytes, cap) : unxz(bytes, cap);
   if (out.capped) {
     if (cap === ratioCap) {
       tree.issue('compression-ratio', `${kind} stream expands more than ${limits.maxRatio}x (archive bomb?); only the first ${cap} bytes were read`);
@@ -87,7 +88,7 @@ function decompressForTar(kind: 'gzip' | 'bzip2', bytes: Uint8Array, tree: TreeB
 /** Reads one container into `tree` (under the tree's current prefix) and returns its format. */
 function readInto(bytes: Uint8Array, filename: string, tree: TreeBuilder): ArtifactFormat {
   const kind = sniffFormat(bytes);
-  if (kind === 'gzip' || kind === 'bzip2') {
+  if (kind === 'gzip' || kind === 'bzip2' || kind === 'xz') {
     const out = decompressForTar(kind, bytes, tree);
     if (out.error !== undefined) tree.issue('corrupt', `${kind} stream is corrupt or truncated: ${out.error}`);
     if (out.data.length >= 512 && validTarHeader(out.data.subarray(0, 512))) {
@@ -98,7 +99,7 @@ function readInto(bytes: Uint8Array, filename: string, tree: TreeBuilder): Artif
       throw new VigilError('E_ARCHIVE', `${basename(filename)}: ${kind} data could not be decompressed${out.error !== undefined ? ` (${out.error})` : ''}`);
     }
     // A compressed single file (e.g. `setup.py.gz`): keep it as one file.
-    return looseFile(out.data, basename(filename).replace(/\.(gz|tgz|bz2)$/i, '') || 'file', tree);
+    return looseFile(out.data, basename(filename).replace(/\.(gz|tgz|bz2|xz)$/i, '') || 'file', tree);
   }
   if (kind === 'zip') {
     if (!readZip(bytes, tree)) throw new VigilError('E_ARCHIVE', `${basename(filename)}: zip structure could not be read`);
@@ -108,7 +109,6 @@ function readInto(bytes: Uint8Array, filename: string, tree: TreeBuilder): Artif
     readTar(bytes, tree, false);
     return tarFormat(tree);
   }
-  if (kind === 'xz') tree.issue('corrupt', `${basename(filename)} is xz-compressed, which is not supported; kept as one opaque file`);
   return looseFile(bytes, basename(filename), tree);
 }
 
@@ -141,11 +141,11 @@ function expandNested(tree: TreeBuilder, files: readonly FileEntry[], depth: num
 
 function isContainer(data: Uint8Array): boolean {
   const kind = sniffFormat(data);
-  return kind === 'gzip' || kind === 'bzip2' || kind === 'zip' || kind === 'tar';
+  return kind === 'gzip' || kind === 'bzip2' || kind === 'xz' || kind === 'zip' || kind === 'tar';
 }
 
 /**
- * Unpacks an artifact into memory. Recognises gzip/bzip2-compressed tar, zip (wheel, egg, zip sdist)
+ * Unpacks an artifact into memory. Recognises gzip/bzip2/xz-compressed tar, zip (wheel, egg, zip sdist)
  * and plain tar by content; anything else becomes a one-file tree named after `filename`'s basename.
  * Archives inside the artifact are expanded too (see expandNested). Throws VigilError('E_ARCHIVE')
  * only when nothing at all could be read from a recognised container.

@@ -254,7 +254,7 @@ describe('tar bombs and damage', () => {
   });
 });
 
-describe('bzip2', () => {
+describe('bzip2 and xz', () => {
   const fixture = (name: string): Uint8Array =>
     new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../test/fixtures/archive/${name}`, import.meta.url))));
 
@@ -272,6 +272,32 @@ describe('bzip2', () => {
     const tree = unpackArtifact(bytes, 'bomb-1.0.tar.bz2');
     assert.deepEqual(paths(tree), ['bomb-1.0/first.py']);
     assert.deepEqual(codes(tree), ['compression-ratio']);
+  });
+
+  it('reads a .tar.xz sdist, also when it is named .tar.gz', () => {
+    for (const name of ['demo-1.0.tar.xz', 'demo-1.0.tar.gz']) {
+      const tree = unpackArtifact(fixture('demo-1.0.tar.xz'), name);
+      assert.equal(tree.format, 'sdist-tar');
+      assert.deepEqual(paths(tree), ['demo-1.0/PKG-INFO', 'demo-1.0/setup.py']);
+      assert.match(content(tree, 'demo-1.0/setup.py') ?? '', /setup\(name="demo"\)/);
+      assert.deepEqual(tree.issues, []);
+    }
+    assert.equal(sniffFormat(fixture('demo-1.0.tar.xz')), 'xz');
+  });
+
+  it('stops an xz bomb at the ratio limit and keeps the files before it', () => {
+    const bytes = fixture('bomb-1.0.tar.xz');
+    assert.ok(bytes.length < 10_000);
+    const tree = unpackArtifact(bytes, 'bomb-1.0.tar.xz');
+    assert.deepEqual(paths(tree), ['bomb-1.0/first.py']);
+    assert.deepEqual(codes(tree), ['compression-ratio']);
+  });
+
+  it('reports a truncated xz stream with what could be read', () => {
+    const bytes = fixture('bomb-1.0.tar.xz');
+    const tree = unpackArtifact(bytes.subarray(0, bytes.length - 200), 'x.tar.xz', limits({ maxRatio: 100_000 }));
+    assert.ok(paths(tree).includes('bomb-1.0/first.py'));
+    assert.ok(codes(tree).includes('corrupt'));
   });
 
   it('reports a truncated bzip2 stream', () => {
