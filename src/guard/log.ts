@@ -19,6 +19,8 @@ export interface DecisionEvent {
   versions?: string[];
   /** Time spent in the proxy for this request, ms. */
   ms?: number;
+  /** Of which waiting for the upstream download, ms (0 when another request's download was shared). */
+  upstreamMs?: number;
 }
 
 export type DecisionSink = (event: DecisionEvent) => void;

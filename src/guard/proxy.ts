@@ -56,8 +56,8 @@ export interface ProxyAddress {
 }
 
 type ArtifactResult =
-  | { kind: 'serve'; bytes: Uint8Array; sha256: string; verdict?: Verdict; score?: number; cached?: boolean; reason: string }
-  | { kind: 'block'; reason: string; sha256?: string; verdict?: Verdict; score?: number; cached?: boolean }
+  | { kind: 'serve'; bytes: Uint8Array; sha256: string; verdict?: Verdict; score?: number; cached?: boolean; reason: string; upstreamMs?: number }
+  | { kind: 'block'; reason: string; sha256?: string; verdict?: Verdict; score?: number; cached?: boolean; upstreamMs?: number }
   | { kind: 'error'; status: number; reason: string };
 
 interface PypiFileEntry {
@@ -506,25 +506,27 @@ export class GuardProxy {
     const listed = this.listingReason(request.ecosystem, request.name, request.version, request.time);
     if (listed !== undefined) return { kind: 'block', reason: listed };
     let upstream: UpstreamResponse;
+    const fetchStarted = performance.now();
     try {
       upstream = await fetchUpstream(request.url, undefined, this.upstreamOptions);
     } catch (error) {
       return { kind: 'error', status: 502, reason: `download failed: ${describeError(error)}` };
     }
+    const upstreamMs = Math.round((performance.now() - fetchStarted) * 100) / 100;
     if (upstream.status !== 200) return { kind: 'error', status: 502, reason: `upstream answered HTTP ${upstream.status} for the file` };
     const bytes = upstream.body;
     const check = request.verify(bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (!check.ok) return { kind: 'block', reason: `integrity check failed: ${check.reason}`, sha256 };
+    if (!check.ok) return { kind: 'block', reason: `integrity check failed: ${check.reason}`, sha256, upstreamMs };
     if (matchesRule(this.policy.allow, request.ecosystem, request.name, request.version)) {
-      return { kind: 'serve', bytes, sha256, reason: 'allowed by policy (not scanned)' };
+      return { kind: 'serve', bytes, sha256, reason: 'allowed by policy (not scanned)', upstreamMs };
     }
     const { outcome, cached } = await this.cache.scan(sha256, bytes, request.filename, { ecosystem: request.ecosystem, packageName: request.name });
     if (outcome.error !== undefined) {
-      if (this.policy.failClosedOnScanError) return { kind: 'block', reason: `the scan failed (${outcome.error})`, sha256, cached };
-      return { kind: 'serve', bytes, sha256, cached, reason: `served unscanned: the scan failed (${outcome.error})` };
+      if (this.policy.failClosedOnScanError) return { kind: 'block', reason: `the scan failed (${outcome.error})`, sha256, cached, upstreamMs };
+      return { kind: 'serve', bytes, sha256, cached, reason: `served unscanned: the scan failed (${outcome.error})`, upstreamMs };
     }
-    const verdictInfo = { verdict: outcome.verdict, score: outcome.score, cached };
+    const verdictInfo = { verdict: outcome.verdict, score: outcome.score, cached, upstreamMs };
     if (VERDICT_RANK[outcome.verdict] >= VERDICT_RANK[this.policy.blockAt]) {
       return { kind: 'block', sha256, ...verdictInfo, reason: `${outcome.verdict} (score ${outcome.score}): ${outcome.reason}` };
     }
@@ -553,6 +555,7 @@ export class GuardProxy {
     if (result.verdict !== undefined) extra.verdict = result.verdict;
     if (result.score !== undefined) extra.score = result.score;
     if (result.cached !== undefined) extra.cached = result.cached;
+    if (result.upstreamMs !== undefined) extra.upstreamMs = result.upstreamMs;
     if (result.kind === 'block') {
       this.log({ ...base, ...extra, action: 'block', reason: result.reason, ms });
       this.sendBlocked(res, `${npm ? `${name}@${version ?? '?'}` : file}: ${result.reason}`, npm);
