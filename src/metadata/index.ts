@@ -68,6 +68,13 @@ function finding(
   };
 }
 
+/** Smallest value without spreading (registry documents can list tens of thousands of versions). */
+function minOf(xs: readonly number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
 /** Version -> publish time (ms), from the client's version list and the raw documents. */
 function versionTimes(release: ResolvedRelease): Map<string, number> {
   const out = new Map<string, number>();
@@ -91,7 +98,7 @@ function versionTimes(release: ResolvedRelease): Map<string, number> {
       for (const [v, files] of Object.entries(releases)) {
         if (out.has(v) || !Array.isArray(files)) continue;
         const ts = files.map((f) => time(rec(f)?.upload_time_iso_8601) ?? time(rec(f)?.upload_time)).filter((t): t is number => t !== undefined);
-        if (ts.length > 0) out.set(v, Math.min(...ts));
+        if (ts.length > 0) out.set(v, minOf(ts));
       }
     }
   }
@@ -102,7 +109,7 @@ function releaseTime(release: ResolvedRelease, times: Map<string, number>): numb
   const t = times.get(release.version);
   if (t !== undefined) return t;
   const uploads = release.artifacts.map((a) => time(a.uploadTime)).filter((x): x is number => x !== undefined);
-  return uploads.length > 0 ? Math.min(...uploads) : undefined;
+  return uploads.length > 0 ? minOf(uploads) : undefined;
 }
 
 /** npm: the packument's manifest of another version. */
@@ -229,7 +236,7 @@ export function metadataFindings(release: ResolvedRelease, options: MetadataOpti
   }
   const allTimes = [...times.values()];
   const created = time(rec(rec(release.registryDocument)?.time)?.created);
-  const first = allTimes.length > 0 ? Math.min(...allTimes, created ?? Infinity) : created;
+  const first = allTimes.length > 0 ? Math.min(minOf(allTimes), created ?? Infinity) : created;
   if (first !== undefined) {
     const days = (now - first) / (24 * HOUR);
     if (days < NEW_PROJECT_DAYS) {
@@ -245,7 +252,7 @@ export function metadataFindings(release: ResolvedRelease, options: MetadataOpti
   const earlier = earlierVersions(release, times);
   const prevVersion = release.previousVersion ?? earlier[earlier.length - 1];
   const prevTime = prevVersion !== undefined ? times.get(prevVersion) : undefined;
-  const lastBefore = Math.max(...earlier.map((v) => times.get(v) ?? -Infinity));
+  const lastBefore = -minOf(earlier.map((v) => -(times.get(v) ?? -Infinity)));
   if (published !== undefined && Number.isFinite(lastBefore) && prevVersion !== undefined) {
     const gapDays = (published - lastBefore) / (24 * HOUR);
     if (gapDays >= DORMANT_DAYS) {

@@ -131,3 +131,17 @@ test('repository URL forms', () => {
   assert.deepEqual(parseRepositoryUrl('expressjs/express'), { host: 'github.com', owner: 'expressjs', repo: 'express' });
   assert.equal(parseRepositoryUrl('https://example.invalid/x'), undefined);
 });
+
+test('a packument with 20,000 versions is handled quickly', () => {
+  const versions: Record<string, Record<string, unknown>> = {};
+  const times: Record<string, string> = {};
+  for (let i = 0; i < 20_000; i++) {
+    const v = `0.0.${i}`;
+    versions[v] = manifest(v);
+    times[v] = new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString();
+  }
+  const start = Date.now();
+  const fs = metadataFindings(npmRelease('0.0.19999', versions, times), { now: NOW });
+  assert.ok(Date.now() - start < 5000);
+  assert.ok(Array.isArray(fs));
+});
