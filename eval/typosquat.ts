@@ -153,11 +153,12 @@ function recall(eco: Ecosystem, rows: Row[]): Recall {
     s.add(t);
   };
   for (const t of targets) for (const v of variants(eco, t)) add(norm(eco, v), t);
-  // Two edits for long names: brute-force distance against every long target.
-  const longTargets = targets.filter((t) => t.length >= 12);
+  // Two edits for names of 8+ characters that keep the first letter (scoped npm names excluded):
+  // brute-force distance against every such target.
+  const longTargets = targets.filter((t) => t.length >= 8 && !t.startsWith('@'));
   for (const k of names.keys()) {
-    if (k.length < 11) continue;
-    for (const t of longTargets) if (Math.abs(t.length - k.length) <= 2 && dl(k, t) <= 2) add(k, t);
+    if (k.length < 6) continue;
+    for (const t of longTargets) if (t[0] === k[0] && Math.abs(t.length - k.length) <= 2 && dl(k, t) <= 2) add(k, t);
   }
   const index = defaultIndex(eco);
   let hit = 0;

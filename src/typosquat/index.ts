@@ -56,7 +56,7 @@ export const DEFAULT_POPULARITY_RATIO = 1000;
 /** Shortest target (without its separators) that edits are measured against. */
 const MIN_EDIT_TARGET = 4;
 /** Target length (normalised) from which two edits are allowed. */
-const LONG_NAME = 12;
+const LONG_NAME = 8;
 
 const COMBO_SUFFIXES = new Set([
   'sdk', 'client', 'clients', 'utils', 'util', 'utility', 'core', 'api', 'apis', 'dev', 'lib', 'libs', 'tool',
@@ -113,8 +113,10 @@ export class TyposquatIndex {
   private readonly targets: TopPackage[];
   private readonly targetIdByKey = new Map<string, number>();
   private readonly bySkeleton = new Map<string, number[]>();
-  /** Deletion neighbourhood -> target id, or several ids (most keys have exactly one). */
+  /** One-deletion neighbourhood -> target id, or several ids (most keys have exactly one). */
   private readonly byDeletion = new Map<string, number | number[]>();
+  /** Long targets by length, with letter histograms, for the two-edit search. */
+  private readonly longByLength = new Map<number, { id: number; mask: number; hist: Uint8Array }[]>();
   private readonly byCore = new Map<string, number[]>();
   private readonly byScopeJoin = new Map<string, number[]>();
   private readonly popularityRatio: number;
@@ -129,7 +131,14 @@ export class TyposquatIndex {
       this.targetIdByKey.set(t.key, id);
       push(this.bySkeleton, skeleton(t.key), id);
       if (bareName(t.key).length >= MIN_EDIT_TARGET) {
-        for (const d of deletions(t.key, t.key.length >= LONG_NAME ? 2 : 1)) pushCompact(this.byDeletion, d, id);
+        for (const d of deletions(t.key, 1)) pushCompact(this.byDeletion, d, id);
+        // Scoped names are left out: a two-edit copy inside the same scope is owned by the same people.
+        if (t.key.length >= LONG_NAME && !t.key.startsWith('@')) {
+          const bucket = this.longByLength.get(t.key.length) ?? [];
+          const hist = histogram(t.key);
+          bucket.push({ id, mask: presence(hist), hist });
+          this.longByLength.set(t.key.length, bucket);
+        }
       }
       for (const c of this.cores(t.key)) if (c !== t.key) push(this.byCore, c, id);
       const scoped = /^@([^/]+)\/(.+)$/.exec(t.key);
@@ -212,17 +221,28 @@ export class TyposquatIndex {
     const out: { id: number; technique: SquatTechnique; distance: number }[] = [];
     if (bareName(key).length < MIN_EDIT_TARGET - 1) return out;
     const ids = new Set<number>();
-    for (const d of deletions(key, key.length >= LONG_NAME - 1 ? 2 : 1)) {
+    for (const d of deletions(key, 1)) {
       const hit = this.byDeletion.get(d);
       if (typeof hit === 'number') ids.add(hit);
       else if (hit !== undefined) for (const id of hit) ids.add(id);
     }
+    if (key.length >= LONG_NAME - 2) {
+      // Two edits change a character histogram by at most 4 (L1); only those targets get the full distance.
+      const qh = histogram(key);
+      const qm = presence(qh);
+      for (let len = Math.max(LONG_NAME, key.length - 2); len <= key.length + 2; len++) {
+        for (const t of this.longByLength.get(len) ?? []) {
+          if (popcount(qm ^ t.mask) <= 4 && !ids.has(t.id) && histogramDistance(qh, t.hist, 4) <= 4) ids.add(t.id);
+        }
+      }
+    }
     for (const id of ids) {
       const t = this.targets[id];
       if (t === undefined || t.key === key) continue;
-      const max = t.key.length >= LONG_NAME && key.length >= LONG_NAME - 1 ? 2 : 1;
+      const max = t.key.length >= LONG_NAME ? 2 : 1;
       const d = osaDistance(key, t.key, max);
       if (d < 1 || d > max) continue;
+      if (d === 2 && key[0] !== t.key[0]) continue; // two-edit squats keep the first letter
       if (differingPart(key, t.key).length < 2) continue;
       const technique: SquatTechnique = d === 1 ? classifyEdit(key, t.key) : 'edit-distance';
       if (technique === 'substitution' && isDigitSwap(key, t.key)) continue; // pyside2 / pyside6
@@ -272,6 +292,40 @@ export class TyposquatIndex {
       for (const e of this.edits(base)) if (e.distance === 1) cands.push({ id: e.id, technique: 'combosquat', distance: 1, strength: 5, added });
     }
   }
+}
+
+const HIST_SIZE = 40;
+
+function histogram(key: string): Uint8Array {
+  const h = new Uint8Array(HIST_SIZE);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const slot = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : c === 45 ? 36 : c === 95 ? 37 : c === 46 ? 38 : 39;
+    h[slot] = Math.min(255, (h[slot] ?? 0) + 1);
+  }
+  return h;
+}
+
+/** Which of the first 32 character slots occur (letters and a-f digits are enough for a filter). */
+function presence(h: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < 32; i++) if ((h[i] ?? 0) > 0) m |= 1 << i;
+  return m;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function histogramDistance(a: Uint8Array, b: Uint8Array, max: number): number {
+  let d = 0;
+  for (let i = 0; i < HIST_SIZE; i++) {
+    d += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+    if (d > max) return d;
+  }
+  return d;
 }
 
 function isDigitSwap(a: string, b: string): boolean {
