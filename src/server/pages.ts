@@ -22,13 +22,14 @@ th{font-size:.8rem;text-transform:uppercase;color:var(--muted);font-weight:600}
 pre{background:#14141f;color:#e8e8f0;padding:.6rem .8rem;border-radius:4px;overflow:auto;white-space:pre-wrap;word-break:break-all;max-height:24rem;font-size:.85rem}
 .muted{color:var(--muted)}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;word-break:break-all}
 .finding{border-left:4px solid var(--line);padding:.4rem .8rem;margin:.8rem 0}.finding.sev-critical{border-color:var(--mal)}.finding.sev-high{border-color:var(--sus)}
+time{white-space:nowrap}
 .empty{color:var(--muted);font-style:italic}
 </style>`);
 
 export function layout(title: string, body: Html, search = ''): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Vigil</title>${STYLE}</head>
+<title>${title} · Vigil</title><link rel="icon" href="data:,">${STYLE}</head>
 <body><header><a class="brand" href="/">Vigil</a><a href="/">Overview</a><a href="/releases">Releases</a><a href="/alerts">Alerts</a>
 <form method="get" action="/releases" role="search"><input type="search" name="q" value="${search}" placeholder="Search packages" aria-label="Search packages"> <button type="submit">Search</button></form></header>
 <main>${body}</main></body></html>`.value;

