@@ -60,7 +60,7 @@ const LONG_NAME = 8;
 
 const COMBO_SUFFIXES = new Set([
   'sdk', 'client', 'clients', 'utils', 'util', 'utility', 'core', 'api', 'apis', 'dev', 'lib', 'libs', 'tool',
-  'tools', 'toolkit', 'helper', 'helpers', 'wrapper', 'py', 'python', 'python3', 'js', 'node', 'cli', 'plus', 'pro',
+  'tools', 'toolkit', 'helper', 'helpers', 'wrapper', 'py', 'python', 'python3', 'js', 'node', 'plus', 'pro',
   'official', 'secure', 'latest', 'update', 'new', 'fix', 'fixed', 'patch', 'master', 'free',
 ]);
 const COMBO_PREFIXES = new Set([
