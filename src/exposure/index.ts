@@ -6,7 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { classifyEnvVar } from '../guard/env.js';
+import { CONFIG_ONLY_ENV_NAMES, classifyEnvVar } from '../guard/env.js';
 import type { Lifetime } from './tokens.js';
 import { classifyToken, maskSecret } from './tokens.js';
 
@@ -483,7 +483,7 @@ async function checkGh(home: string, env: NodeJS.ProcessEnv, add: Add, checked: 
 function checkEnv(env: NodeJS.ProcessEnv, add: Add): void {
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || value === '' || CONFIG_ONLY_ENV_NAMES.has(name)) continue;
     const cred = classifyEnvVar(name, value);
     if (cred === undefined) continue;
     const token = classifyToken(value);

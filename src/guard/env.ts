@@ -94,6 +94,33 @@ export const CREDENTIAL_ENV_PREFIXES: readonly (readonly [string, string])[] = [
 ];
 
 /**
+ * Variables under a credential prefix that only configure a client (no secret, no path to one). `vigil run`
+ * still removes them with their prefix; `vigil exposure` does not report them.
+ */
+export const CONFIG_ONLY_ENV_NAMES: ReadonlySet<string> = new Set([
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_CA_BUNDLE',
+  'AWS_SDK_LOAD_CONFIG',
+  'AWS_PAGER',
+  'AWS_DEFAULT_OUTPUT',
+  'AWS_RETRY_MODE',
+  'AWS_MAX_ATTEMPTS',
+  'AWS_CONFIG_FILE',
+  'AZURE_CONFIG_DIR',
+  'AZURE_CORE_OUTPUT',
+  'AZURE_DEFAULTS_GROUP',
+  'AZURE_DEFAULTS_LOCATION',
+  'ACTIONS_STEP_DEBUG',
+  'ACTIONS_RUNNER_DEBUG',
+  'VAULT_ADDR',
+  'VAULT_NAMESPACE',
+  'VAULT_CACERT',
+]);
+
+/**
  * Credential words in a name: a whole `_`-separated word or word pair, so TOKENIZERS_PARALLELISM and
  * KEYBOARD do not match. Literal alternatives only (no nested quantifiers).
  */

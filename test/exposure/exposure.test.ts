@@ -60,7 +60,7 @@ before(() => {
 
 after(() => rmSync(home, { recursive: true, force: true }));
 
-const ENV = { HOME: '', GITHUB_TOKEN: GHPAT, AWS_SESSION_TOKEN: 'FQoGZXIvYXdzEFAKEFAKEFAKE', PATH: '/usr/bin', EDITOR: 'vi', SSH_AUTH_SOCK: '/tmp/agent.sock' };
+const ENV = { HOME: '', GITHUB_TOKEN: GHPAT, AWS_SESSION_TOKEN: 'FQoGZXIvYXdzEFAKEFAKEFAKE', PATH: '/usr/bin', EDITOR: 'vi', AWS_REGION: 'eu-west-1', AWS_CA_BUNDLE: '/etc/ssl/ca.pem', SSH_AUTH_SOCK: '/tmp/agent.sock' };
 
 test('finds every planted credential with provider, kind and lifetime', async () => {
   const report = await collectExposure({ env: { ...ENV, HOME: home }, home });
@@ -87,7 +87,7 @@ test('finds every planted credential with provider, kind and lifetime', async ()
   assert.ok(report.items.some((i) => i.location === '$GITHUB_TOKEN' && /fine-grained/.test(i.kind)));
   assert.ok(report.items.some((i) => i.location === '$AWS_SESSION_TOKEN' && i.lifetime === 'temporary'));
   assert.ok(report.items.some((i) => i.location === '$SSH_AUTH_SOCK'));
-  assert.ok(!report.items.some((i) => i.location === '$EDITOR' || i.location === '$PATH'));
+  assert.ok(!report.items.some((i) => ['$EDITOR', '$PATH', '$AWS_REGION', '$AWS_CA_BUNDLE'].includes(i.location)));
   assert.ok(report.items.every((i) => i.advice.length > 20));
 });
 
