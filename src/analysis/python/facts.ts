@@ -6,7 +6,9 @@
  * the original call and carry the decoded text.
  */
 import { performance } from 'node:perf_hooks';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import type { LNode as Node } from './lnode.js';
+import { copyTree } from './lnode.js';
 import {
   ascii85Decode,
   base32Decode,
@@ -1086,7 +1088,8 @@ export class FactExtractor {
     if (bv.k === 'ref' && (bv.name === 'builtins' || bv.name === 'builtins.__dict__') && kv.k === 'str') return { k: 'ref', name: normaliseName(kv.s) };
     if (bv.k === 'ref' && (bv.name === 'sys.modules' || bv.name === 'builtins.vars') && kv.k === 'str') return { k: 'ref', name: kv.s };
     if (bv.k === 'str' && kv.k === 'num' && !bv.partial) {
-      const chars = [...bv.s];
+      bv.bmp ??= !/[\uD800-\uDFFF]/.test(bv.s);
+      const chars = bv.bmp ? bv.s : [...bv.s];
       const i = kv.n < 0 ? chars.length + kv.n : kv.n;
       const c = chars[i];
       if (c !== undefined) return bv.bytes ? { k: 'num', n: c.charCodeAt(0) } : str(c, { ...(bv.dec ? { dec: true } : {}), ...(bv.taint !== undefined ? { taint: bv.taint } : {}) });
@@ -1251,25 +1254,16 @@ export class FactExtractor {
       if (r !== undefined) return r;
     }
 
-    if (/(?:^|\.)Fernet$/.test(name) && s0 !== undefined) return { k: 'unknown', from: 'fernet.Fernet', key: s0.s };
-    if (/(?:^|\.)Fernet\.decrypt$/.test(name)) {
-      const key = recv?.k === 'unknown' ? recv.key : undefined;
-      const d = key !== undefined && s0 !== undefined ? fernetDecrypt(key, s0.s, max) : undefined;
-      return d !== undefined ? this.decodedStr(d, s0, { bytes: true }) : this.decodeFail(a0);
-    }
-    if (/(?:decrypt|decompress|unhexlify|b\d\ddecode|decodebytes)$/i.test(name) && !name.startsWith('.')) return this.decodeFail(a0);
-    if (name.endsWith('.__str__') || name.endsWith('.__repr__')) {
-      const base = name.slice(0, name.lastIndexOf('.'));
-      if (base === 'copyright') return str('Copyright (c) 2001-2023 Python Software Foundation.\nAll Rights Reserved.');
-      if (BUILTINS.has(base)) return str(`<built-in function ${base}>`);
-    }
     switch (name) {
       case 'chr':
       case 'unichr':
         if (a0?.k === 'num' && a0.n >= 0 && a0.n <= 0x10ffff) return str(String.fromCodePoint(Math.trunc(a0.n)), { dec: true });
         return withTaint({ k: 'unknown' }, taintOf(a0));
       case 'len':
-        if (a0?.k === 'str' && !a0.partial) return { k: 'num', n: a0.bytes === true ? a0.s.length : [...a0.s].length };
+        if (a0?.k === 'str' && !a0.partial) {
+          a0.bmp ??= !/[\uD800-\uDFFF]/.test(a0.s);
+          return { k: 'num', n: a0.bytes === true || a0.bmp ? a0.s.length : [...a0.s].length };
+        }
         if (a0?.k === 'list') return { k: 'num', n: a0.items.length };
         return undefined;
       case 'ord':
@@ -1511,6 +1505,18 @@ export class FactExtractor {
         break;
     }
 
+    if (/(?:^|\.)Fernet$/.test(name) && s0 !== undefined) return { k: 'unknown', from: 'fernet.Fernet', key: s0.s };
+    if (/(?:^|\.)Fernet\.decrypt$/.test(name)) {
+      const key = recv?.k === 'unknown' ? recv.key : undefined;
+      const d = key !== undefined && s0 !== undefined ? fernetDecrypt(key, s0.s, max) : undefined;
+      return d !== undefined ? this.decodedStr(d, s0, { bytes: true }) : this.decodeFail(a0);
+    }
+    if (/(?:decrypt|decompress|unhexlify|b\d\ddecode|decodebytes)$/i.test(name) && !name.startsWith('.')) return this.decodeFail(a0);
+    if (name.endsWith('.__str__') || name.endsWith('.__repr__')) {
+      const base = name.slice(0, name.lastIndexOf('.'));
+      if (base === 'copyright') return str('Copyright (c) 2001-2023 Python Software Foundation.\nAll Rights Reserved.');
+      if (BUILTINS.has(base)) return str(`<built-in function ${base}>`);
+    }
     // urllib.request.Request / http.client connections / smtplib: objects bound to a destination.
     if (/^(?:urllib\.request|urllib2)\.Request$/.test(name)) {
       const url = a0 ?? kw['url'];
@@ -1744,7 +1750,7 @@ export class FactExtractor {
     const tree = parsePython(this.opts.parser, code.trim(), 200);
     if (tree === null) return UNKNOWN;
     try {
-      const root = tree.rootNode;
+      const root = copyTree(tree, code.trim());
       const stmt = kids(root)[0];
       if (root.hasError || kids(root).length !== 1 || stmt?.type !== 'expression_statement') return UNKNOWN;
       const expr = kids(stmt)[0];
@@ -1780,7 +1786,7 @@ export class FactExtractor {
     this.facts.decodedPayloads++;
     try {
       const inner: Scope = { ...scope, vars: new Map(), parent: scope };
-      this.walkBlock(tree.rootNode, inner);
+      this.walkBlock(copyTree(tree, code), inner);
     } finally {
       this.depth--;
       this.origin = savedOrigin;

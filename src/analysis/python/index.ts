@@ -14,12 +14,15 @@ import type { FileFacts, FuncSummary, SinkFact } from './facts.js';
 import { FactExtractor, emptyFacts } from './facts.js';
 import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
 import { baseTrigger, isSetupPy, isStartupFile, localImports, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
+import { copyTree } from './lnode.js';
 import { parsePython, pythonParser } from './parser.js';
 
 /** Capability tokens: files without any of these are not parsed (unless they run without a call). */
 const PREFILTER =
-  /exec|eval|compile|__import__|marshal|pickle|b64decode|base64|b32|b85|a85|zlib|lzma|bz2|gzip|codecs|socket|urllib|urlopen|requests|httpx|aiohttp|http\.client|httplib|subprocess|os\.system|popen|spawn|startfile|environ|getenv|webhook|discord|telegram|getattr|chr\s*\(|\\x[0-9a-fA-F]{2}|[A-Za-z0-9+/=]{120}|pyarmor|stratum|xmrig|winreg|_winreg|crontab|schtasks|Startup|LaunchAgents|bashrc|rmtree|pynput|keyboard|pyperclip|clipboard|ImageGrab|screenshot|leveldb|Login Data|wallet|smtplib|ftplib|pty|dup2|gethostname|getuser|getlogin|\.aws|credentials|\.ssh|pip install|ctypes|CryptUnprotect|globals\s*\(|::-1|fromhex|unhexlify|translate|rot13|https?:\/\/|access_?key|secret|passw|api_?key|token/i;
+  /\bexec\b|\beval\s*\(|\bcompile\s*\(|__import__|marshal|pickle\.loads|b64decode|b32decode|b85decode|a85decode|decodebytes|fromhex|unhexlify|decompress|Fernet|\bsocket\b|urlopen|urlretrieve|\brequests\b|httpx|aiohttp|http\.client|httplib|subprocess|os\.system|popen|startfile|spawn[lv]|environ|getenv|webhook|discord|telegram|getattr\s*\(\s*__builtins__|\bchr\s*\(|\\x[0-9a-fA-F]{2}|[A-Za-z0-9+/=]{160}|pyarmor|stratum|xmrig|winreg|schtasks|crontab|LaunchAgents|bashrc|rmtree|pynput|pyperclip|clipboard|ImageGrab|screenshot|leveldb|Login Data|wallet|smtplib|ftplib|\bpty\b|dup2|gethostname|getuser|getlogin|\.aws|credentials|\.ssh|pip install|CryptUnprotect|globals\s*\(\s*\)\s*\[|::-1|rot13|access_?key|secret_?key|load-extension/;
 
+/** Bytes of ordinary (call-time) modules parsed per package; the rest get a text scan only. */
+const OPTIONAL_PARSE_BUDGET = 384 * 1024;
 const PY_FILE_RE = /\.(?:py|pyw|pth)$/i;
 const CACHE_MAX = 4000;
 const factCache = new Map<string, { facts: FileFacts; parsed: boolean }>();
@@ -179,6 +182,7 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
   const urlDependencies: PyPackage['urlDependencies'] = [];
   const done = new Set<string>();
   let budgetHit = false;
+  let optionalParsed = 0;
   const processFile = (f: FileEntry, force: boolean): void => {
     if (done.has(f.path)) return;
     done.add(f.path);
@@ -193,12 +197,14 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
       if (text.trim() === '') return;
     }
     const trigger = baseTrigger(f.path, installFiles);
-    const mustParse = force || trigger !== 'import' || /(?:^|\/)__init__\.py$/.test(f.path);
+    const mustParse = force || trigger !== 'import';
     if (!mustParse && !PREFILTER.test(text)) return;
+    // Beyond the per-package parse budget, ordinary modules only get the bounded text scan.
+    const overBudget = !mustParse && optionalParsed > OPTIONAL_PARSE_BUDGET;
     const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
     let entry = cacheGet(key);
     if (entry === undefined) {
-      if (f.size > maxParseBytes) entry = { facts: emptyFacts(), parsed: false };
+      if (f.size > maxParseBytes || overBudget) entry = { facts: emptyFacts(), parsed: false };
       else {
         const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000 }, moduleNameOf(f.path, root) ?? '__main__');
         const treeP = parsePython(parser, text, Math.max(1, Math.min(3000, deadline - performance.now())));
@@ -207,14 +213,15 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
           entry = { facts: ex.facts, parsed: false };
         } else {
           try {
-            ex.walkModule(treeP.rootNode);
+            ex.walkModule(copyTree(treeP, text));
           } finally {
             treeP.delete();
           }
           entry = { facts: ex.facts, parsed: true };
+          if (!mustParse) optionalParsed += f.size;
         }
       }
-      cacheSet(key, entry);
+      if (!overBudget) cacheSet(key, entry);
     }
     if (entry.parsed) {
       out.stats.parsedFiles++;
@@ -244,7 +251,8 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     if (installFiles.size > before) for (const q of installFiles) if (!done.has(q)) queue.push(q);
   }
   for (const f of pyEntries) if (isStartupFile(f.path)) processFile(f, true);
-  for (const f of pyEntries) processFile(f, false);
+  // Smaller modules first: payloads are small, vendored libraries are big.
+  for (const f of [...pyEntries].sort((a, b) => a.size - b.size)) processFile(f, false);
   if (budgetHit) out.errors.push({ code: 'E_ANALYSIS_BUDGET', message: 'python analysis stopped at the time budget; some files were not analysed' });
 
   const pyPaths = new Set(pyEntries.map((f) => f.path.replace(/\.pyw?$/i, '')));

@@ -16,6 +16,8 @@ export interface StrVal extends Base {
   dec?: boolean;
   /** Some parts are unknown (kept as U+FFFD) — usable for pattern checks, not for decoding. */
   partial?: boolean;
+  /** Cached: no surrogate pairs, so JS indexing equals Python indexing. */
+  bmp?: boolean;
 }
 export interface NumVal extends Base {
   k: 'num';
@@ -112,7 +114,7 @@ export interface Dest {
 const OOB_RE =
   /(?:^|\.)(?:oastify\.com|oast\.(?:fun|live|me|online|pro|site)|interact\.sh|interactsh\.com|burpcollaborator\.net|pipedream\.net|m\.pipedream\.net|webhook\.site|requestbin\.(?:com|net)|requestcatcher\.com|ngrok\.(?:io|app|dev)|ngrok-free\.app|beeceptor\.com|canarytokens\.com|dnslog\.cn|ceye\.io|eo\d*\.burpcollaborator|hookbin\.com|requestinspector\.com|trycloudflare\.com|serveo\.net|localtunnel\.me|loca\.lt|herokuapp\.com|repl\.co|glitch\.me|000webhostapp\.com|workers\.dev|free\.beeceptor\.com)$/i;
 const PASTE_RE =
-  /(?:^|\.)(?:pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|rentry\.co|transfer\.sh|file\.io|anonfiles\.com|gofile\.io|bashupload\.com|0x0\.st|termbin\.com|catbox\.moe|filebin\.net|temp\.sh|dpaste\.\w+|controlc\.com|paste\.rs|ix\.io|sprunge\.us|mediafire\.com|dropbox\.com|dropboxusercontent\.com|drive\.google\.com|raw\.githubusercontent\.com|gist\.githubusercontent\.com|cdn\.discordapp\.com|media\.discordapp\.net|bit\.ly|tinyurl\.com|is\.gd|rebrand\.ly|cutt\.ly|github\.com)$/i;
+  /(?:^|\.)(?:pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|rentry\.co|transfer\.sh|file\.io|anonfiles\.com|gofile\.io|bashupload\.com|0x0\.st|termbin\.com|catbox\.moe|filebin\.net|temp\.sh|dpaste\.\w+|controlc\.com|paste\.rs|ix\.io|sprunge\.us|mediafire\.com|dropbox\.com|dropboxusercontent\.com|drive\.google\.com|cdn\.discordapp\.com|media\.discordapp\.net|bit\.ly|tinyurl\.com|is\.gd|rebrand\.ly|cutt\.ly)$/i;
 const MESSENGER_RE = /(?:^|\.)(?:discord(?:app)?\.com|api\.telegram\.org|hooks\.slack\.com|discord\.gg)$/i;
 const VENDOR_RE =
   /(?:^|\.)(?:amazonaws\.com|amazonaws\.com\.cn|aws\.amazon\.com|googleapis\.com|google\.com|googleusercontent\.com|azure\.com|windows\.net|microsoft\.com|microsoftonline\.com|aliyuncs\.com|aliyun\.com|alibabacloud\.com|tencentcloudapi\.com|tencentcloud\.com|qcloud\.com|github\.com|githubusercontent\.com|gitlab\.com|pypi\.org|pythonhosted\.org|python\.org|npmjs\.org|npmjs\.com|digitalocean\.com|cloudflare\.com|heroku\.com|openai\.com|anthropic\.com|huggingface\.co|readthedocs\.io|sourceforge\.net|apache\.org|debian\.org|ubuntu\.com|fedoraproject\.org|mozilla\.org)$/i;
@@ -150,7 +152,12 @@ export function classifyHost(host: string): DestClass {
 }
 
 export function makeDest(raw: string, obfuscated: boolean): Dest {
-  const host = hostOf(raw);
+  let host = hostOf(raw);
+  // Data in the leading labels (`<data>.probe.example`): classify the fixed suffix.
+  if (host.includes('\uFFFD')) {
+    const suffix = host.slice(host.lastIndexOf('\uFFFD') + 1).replace(/^[.-]+/, '');
+    if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(suffix)) host = suffix;
+  }
   return { raw: raw.slice(0, 200), host, cls: classifyHost(host), obfuscated };
 }
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { short, triggerOf } from '../../analysis/python/model.js';
+import { short } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 
 /** Shell/PowerShell one-liners that fetch something and run it. Bounded quantifiers only. */
@@ -62,18 +62,18 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         });
       }
       const downloads = file.facts.writes.filter((w) => w.fromNetwork || w.download);
-      if (downloads.length === 0) continue;
-      const runs = [
-        ...file.facts.commands.filter((c) => !/\b(?:pip|pip3)\b/.test(c.cmd)),
-        ...file.facts.calls.filter((c) => /^(?:os\.startfile|os\.chmod|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|importlib\.import_module|runpy\.run_path)$/.test(c.name)),
-      ];
-      if (runs.length === 0) continue;
-      const w = downloads[0];
-      if (w === undefined) continue;
-      const loc = at(file, w);
-      const runTrigger = triggerOf(file, runs[0] as (typeof runs)[number]);
-      const trigger = isAuto(loc.trigger) && isAuto(runTrigger) ? loc.trigger : 'call';
-      report({ ...loc, trigger, confidence: isAuto(trigger) ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(trigger)}.` });
+      for (const w of downloads) {
+        // A download and a process start in the same function (or both at top level).
+        const run =
+          file.facts.commands.find((c) => c.fn === w.fn && !/\bpip3?\b/.test(c.cmd)) ??
+          file.facts.calls.find((c) => c.fn === w.fn && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
+        if (run === undefined) continue;
+        const loc = at(file, w);
+        const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
+        const severity = isAuto(loc.trigger) ? 'critical' : executable ? 'high' : 'medium';
+        report({ ...loc, severity, confidence: isAuto(loc.trigger) ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(loc.trigger)}.` });
+        break;
+      }
     }
   },
 });

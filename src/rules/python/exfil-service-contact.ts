@@ -27,7 +27,7 @@ export const exfilServiceContact = defineRule<PyPackage, PyReport>({
         if (!['oob', 'paste', 'messenger', 'onion', 'ip'].includes(d.cls)) continue;
         const trigger = triggerOf(file, s);
         let severity: Severity;
-        if (trigger === 'install' || trigger === 'startup') severity = d.cls === 'paste' || d.cls === 'ip' ? 'high' : 'critical';
+        if (trigger === 'install' || trigger === 'startup') severity = 'critical';
         else if (trigger === 'import') severity = d.cls === 'oob' || d.cls === 'onion' ? 'critical' : 'high';
         else severity = d.cls === 'oob' || d.cls === 'onion' ? 'high' : 'medium';
         report({

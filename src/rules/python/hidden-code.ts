@@ -33,7 +33,7 @@ export const hiddenCode = defineRule<PyPackage, PyReport>({
       const before = file.text.slice(0, idx);
       const line = before.split('\n').length;
       const trigger = lineTrigger(file, line);
-      report({ path: file.path, line, col: idx - before.lastIndexOf('\n'), trigger, severity: isAuto(trigger) ? 'high' : 'medium', message: `Hides code behind a long run of whitespace ${when(trigger)}.` });
+      report({ path: file.path, line, col: idx - before.lastIndexOf('\n'), trigger, severity: isAuto(trigger) ? 'critical' : 'high', message: `Hides code behind a long run of whitespace ${when(trigger)}.` });
     }
   },
 });

@@ -4,6 +4,11 @@ import { triggerOf } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 import type { Dest } from '../../analysis/python/values.js';
 import { isHostileDest } from '../../analysis/python/values.js';
+import type { Severity } from '../../core/types.js';
+
+function isHostSource(l: string): boolean {
+  return l.startsWith('recon:') || l === 'env:*';
+}
 
 function destText(d: Dest | undefined): string {
   return d === undefined ? 'a computed destination' : `${d.host || d.raw} (${d.cls}${d.obfuscated ? ', hidden' : ''})`;
@@ -33,18 +38,22 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
   check(pkg, report) {
     for (const file of pkg.files) {
       for (const s of file.facts.sinks) {
-        const recon = s.sources.filter((l) => l.startsWith('recon:') || l === 'env:*');
+        const recon = s.sources.filter(isHostSource);
         if (recon.length === 0) continue;
         if (s.dest?.cls === 'local' || s.dest?.cls === 'vendor') continue;
+        // Resolving one's own host name (gethostbyname(gethostname())) sends nothing out.
+        if (s.kind === 'dns' && (s.dest === undefined || s.dest.cls === 'dynamic')) continue;
         const loc = at(file, s);
         if (!isAuto(loc.trigger) && !isHostileDest(s.dest)) continue;
-        if (s.dest === undefined && !isAuto(loc.trigger)) continue;
-        const severity = isAuto(loc.trigger) ? (s.dest === undefined || s.dest.cls === 'dynamic' ? 'high' : 'critical') : 'high';
+        const identity = recon.some((l) => l !== 'recon:platform' && l !== 'recon:files');
+        let severity: Severity;
+        if (isAuto(loc.trigger)) severity = identity ? 'critical' : 'high';
+        else severity = s.dest?.cls === 'messenger' || s.dest?.cls === 'oob' ? 'critical' : 'high';
         report({ ...loc, severity, message: `Sends ${recon.join(', ')} to ${destText(s.dest)} via ${s.via} ${when(loc.trigger)}.`, data: { sources: recon, destination: s.dest?.host } });
       }
     }
     for (const f of pkg.flows) {
-      const recon = f.sources.filter((l) => l.startsWith('recon:') || l === 'env:*');
+      const recon = f.sources.filter(isHostSource);
       if (recon.length === 0 || f.sink.dest?.cls === 'local' || f.sink.dest?.cls === 'vendor') continue;
       const trigger = triggerOf(f.file, f.ev);
       if (!isAuto(trigger) && !isHostileDest(f.sink.dest)) continue;
@@ -53,7 +62,7 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         line: f.ev.line,
         col: f.ev.col,
         trigger,
-        severity: isAuto(trigger) && f.sink.dest !== undefined ? 'critical' : 'high',
+        severity: isAuto(trigger) || f.sink.dest?.cls === 'messenger' || f.sink.dest?.cls === 'oob' ? 'critical' : 'high',
         message: `Passes ${recon.join(', ')} to ${f.callee}(), which sends it to ${destText(f.sink.dest)} (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
       });
     }

@@ -31,7 +31,8 @@ export const packer = defineRule<PyPackage, PyReport>({
       const hit = textHits(file, PACKER_RE, 1)[0];
       if (hit !== undefined) {
         const trigger = lineTrigger(file, hit.line);
-        report({ path: file.path, line: hit.line, col: hit.col, trigger, severity: isAuto(trigger) ? 'high' : 'medium', message: `Packed with a code packer (${hit.match.slice(0, 40)}); the real code is hidden ${when(trigger)}.` });
+        const malwareOnly = !/pyarmor|pytransform/i.test(hit.match);
+        report({ path: file.path, line: hit.line, col: hit.col, trigger, severity: malwareOnly ? (isAuto(trigger) ? 'critical' : 'high') : isAuto(trigger) ? 'high' : 'medium', message: `Packed with a code packer (${hit.match.slice(0, 40)}); the real code is hidden ${when(trigger)}.` });
       }
     }
     if (pkg.orphanPyc.length > 0 && pkg.files.length <= 1) {
