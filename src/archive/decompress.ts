@@ -1,12 +1,12 @@
 /**
  * Bounded decompression. The fast path is node's zlib with `maxOutputLength` (native, ~3-4x faster
- * than fflate here, and it stops inflating as soon as the cap is passed). When zlib fails (cap passed,
- * corrupt or truncated stream) the input is decoded again with fflate's streaming inflater, pushed in
- * small steps, which returns everything decoded up to the cap or the error: a bomb or a damaged
- * archive still yields the files before the damage.
+ * than fflate here, and it stops inflating as soon as the cap is passed). When a gzip stream passes the
+ * cap, it is decoded again with fflate's streaming inflater (pushed in small steps) to keep the output
+ * up to the cap; when a stream is damaged or truncated, the longest prefix zlib accepts is found, so a
+ * bomb or a damaged archive still yields the files before the problem.
  */
-import { Gunzip, Inflate } from 'fflate';
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { Gunzip } from 'fflate';
+import { constants as zlibConstants, gunzipSync, inflateRawSync } from 'node:zlib';
 import { bunzip2 } from './bzip2.js';
 
 /** Input bytes pushed per step (max deflate expansion is ~1032x, so one step yields at most ~32 MiB). */
@@ -83,17 +83,42 @@ function fast(
   }
 }
 
-/** Decodes again with fflate to salvage the output before the cap or the damage zlib reported. */
-function salvage(stream: PushStream, input: Uint8Array, cap: number, failure: { capped: boolean; message: string }): Bounded {
-  const out = runBounded(stream, input, cap);
-  if (!failure.capped && !out.capped && out.error === undefined) return { ...out, error: failure.message };
-  return out;
+/** Decodes again with fflate to salvage the output before the cap (fflate streams, zlib cannot). */
+function salvageCapped(stream: PushStream, input: Uint8Array, cap: number): Bounded {
+  return runBounded(stream, input, cap);
+}
+
+type ZlibRun = (input: Uint8Array, options: { maxOutputLength: number; finishFlush: number }) => Buffer;
+
+/**
+ * Salvages a damaged stream: the longest input prefix that zlib decodes without error (a prefix is
+ * "truncated", which Z_SYNC_FLUSH accepts) gives everything before the damage. Binary search: about
+ * log2(n) decodes, only on the error path.
+ */
+function salvageDamaged(run: ZlibRun, input: Uint8Array, cap: number, message: string): Bounded {
+  const options = { maxOutputLength: Math.max(1, Math.min(cap, MAX_BUFFER)), finishFlush: zlibConstants.Z_SYNC_FLUSH };
+  let lo = 0;
+  let hi = input.length;
+  let best: Uint8Array = new Uint8Array(0);
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    try {
+      const out = run(input.subarray(0, mid), options);
+      best = new Uint8Array(out.buffer, out.byteOffset, out.length);
+      lo = mid;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return { data: best, capped: true };
+      hi = mid;
+    }
+  }
+  return { data: best, capped: false, error: message };
 }
 
 /** Gunzips (single or multi-member) producing at most `cap` bytes. */
 export function gunzipBounded(input: Uint8Array, cap: number): Bounded {
   const data = fast(gunzipSync, input, cap);
-  return data instanceof Uint8Array ? { data, capped: false } : salvage(new Gunzip(), input, cap, data);
+  if (data instanceof Uint8Array) return { data, capped: false };
+  return data.capped ? salvageCapped(new Gunzip(), input, cap) : salvageDamaged(gunzipSync, input, cap, data.message);
 }
 
 /** Inflates a raw deflate stream producing at most `cap` bytes (none at all when capped). */
@@ -101,7 +126,7 @@ export function inflateBounded(input: Uint8Array, cap: number): Bounded {
   if (input.length === 0) return { data: new Uint8Array(0), capped: false, error: 'empty deflate stream' };
   const data = fast(inflateRawSync, input, cap);
   if (data instanceof Uint8Array) return { data, capped: false };
-  return data.capped ? { data: new Uint8Array(0), capped: true } : salvage(new Inflate(), input, cap, data);
+  return data.capped ? { data: new Uint8Array(0), capped: true } : salvageDamaged(inflateRawSync, input, cap, data.message);
 }
 
 /** Decompresses bzip2 producing at most `cap` bytes. */

@@ -218,6 +218,27 @@ describe('tar bombs and damage', () => {
     assert.ok(codes(tree).includes('corrupt'));
   });
 
+  it('keeps the files before damage in the middle of a gzip stream', () => {
+    const files: Record<string, string> = {};
+    let seed = 7;
+    const noise = (): string => {
+      let out = '';
+      for (let i = 0; i < 3000; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        out += String.fromCharCode(33 + (seed % 90));
+      }
+      return out;
+    };
+    for (let i = 0; i < 20; i++) files[`f${i}.py`] = noise();
+    const tgz = makeTarGz(files).slice();
+    const at = Math.floor(tgz.length * 0.6);
+    for (let i = at; i < at + 50; i++) tgz[i] = (tgz[i] ?? 0) ^ 0x5a;
+    const tree = unpackArtifact(tgz, 'x.tgz');
+    assert.ok(tree.files.length >= 1 && tree.files.length < 20, `kept ${tree.files.length}`);
+    assert.equal(content(tree, 'f0.py'), files['f0.py']);
+    assert.ok(codes(tree).includes('corrupt'));
+  });
+
   it('reports a truncated plain tar', () => {
     const tar = makeTar({ 'a.py': 'a', 'b.py': 'b'.repeat(2000) });
     const tree = unpackArtifact(tar.subarray(0, 1536), 'x.tar');
