@@ -53,9 +53,13 @@ export const dataCommand: Command = {
       concurrency: { type: 'string' },
     });
     const [sub, ...rest] = parsed.positionals;
-    if (parsed.help || sub === undefined) {
+    if (parsed.help) {
       io.stdout.write(HELP);
-      return parsed.help ? EXIT.OK : EXIT.ERROR;
+      return EXIT.OK;
+    }
+    if (sub === undefined) {
+      io.stderr.write(`vigil data: missing sub-command (update or info)\n\n${HELP}`);
+      return EXIT.ERROR;
     }
     if (rest.length > 0) throw new VigilError('E_USAGE', `unexpected argument '${rest[0] ?? ''}' (see 'vigil data --help')`);
     const only = stringOption(parsed.values, 'only');
