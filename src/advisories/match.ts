@@ -32,7 +32,17 @@ const KIND_ORDER: Record<EventKind, number> = { introduced: 0, last_affected: 1,
  * (an `introduced` we cannot place must not make every later version look affected, and a `fixed`
  * we cannot place cannot end a range); "0" sorts first.
  */
+const sortedCache = new WeakMap<OsvRange, ParsedEvent[]>();
+
 function sortedEvents(ecosystem: Ecosystem, range: OsvRange): ParsedEvent[] {
+  const cached = sortedCache.get(range);
+  if (cached !== undefined) return cached;
+  const out = computeSortedEvents(ecosystem, range);
+  sortedCache.set(range, out);
+  return out;
+}
+
+function computeSortedEvents(ecosystem: Ecosystem, range: OsvRange): ParsedEvent[] {
   const scheme = schemeFor(ecosystem);
   const out: ParsedEvent[] = [];
   for (const event of range.events) {

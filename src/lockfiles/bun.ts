@@ -96,7 +96,7 @@ export const bunLockExtractor: Extractor = {
       if (source === 'workspace') continue;
       if (seen.has(value[0])) continue;
       seen.add(value[0]);
-      const line = index.find(`${JSON.stringify(key)}:`, packagesAt);
+      const line = index.findNext(`${JSON.stringify(key)}:`, packagesAt);
       const pkg: LockedPackage = { ecosystem: 'npm', name: id.name, pinned: source === 'registry', file: context.file, line, source };
       if (source === 'registry') pkg.version = id.version;
       else pkg.requirement = id.version;

@@ -28,7 +28,7 @@ function extractV2(doc: Json, packages: Json, context: ExtractContext, index: Li
   for (const [path, value] of Object.entries(packages)) {
     if (path === '' || !isObject(value) || value.link === true) continue;
     const installedAs = nameFromNodeModulesPath(path);
-    const line = index.find(`${JSON.stringify(path)}:`, packagesAt);
+    const line = index.findNext(`${JSON.stringify(path)}:`, packagesAt);
     if (installedAs === undefined) {
       // Workspace member folders are the project's own code: kept (for SBOMs), never matched.
       const name = asString(value.name) ?? path;

@@ -104,7 +104,7 @@ export const pnpmLockExtractor: Extractor = {
       if (nonRegistryKey || resolution.tarball !== undefined && resolution.integrity === undefined) source = 'url';
       if (resolution.type === 'git' || resolution.repo !== undefined) source = 'git';
       if (resolution.type === 'directory' || key.startsWith('file:') || key.startsWith('link:')) source = 'path';
-      const line = index.find(`${key}:`, packagesAt) || index.find(`'${key}':`, packagesAt);
+      const line = index.findNext(`${key}:`, packagesAt) || index.findNext(`'${key}':`, packagesAt);
       const pkg: LockedPackage = { ecosystem: 'npm', name, pinned: source === 'registry', file: context.file, line, source };
       if (source === 'registry') pkg.version = version;
       else pkg.requirement = version = asString(resolution.tarball) ?? asString(resolution.repo) ?? asString(resolution.directory) ?? version;

@@ -147,7 +147,7 @@ export const pipfileLockExtractor: Extractor = {
       const sectionAt = text.indexOf(`"${section}"`);
       for (const [name, value] of objectEntries(doc[section])) {
         if (!isObject(value)) continue;
-        const line = index.find(`${JSON.stringify(name)}:`, Math.max(0, sectionAt));
+        const line = index.findNext(`${JSON.stringify(name)}:`, Math.max(0, sectionAt));
         const spec = asString(value.version);
         const source: PackageSource = value.git !== undefined ? 'git' : value.path !== undefined || value.file !== undefined ? 'path' : 'registry';
         const version = spec === undefined ? undefined : pinnedVersion(spec);

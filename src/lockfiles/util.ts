@@ -25,6 +25,20 @@ export class LineIndex {
     return at < 0 ? 0 : this.lineAt(at);
   }
 
+  private cursor = 0;
+
+  /**
+   * Like `find`, but first searches after the previous sequential match: entries are usually
+   * written in the order they are parsed, which keeps extraction linear on large lockfiles.
+   */
+  findNext(needle: string, floor = 0): number {
+    let at = this.text.indexOf(needle, Math.max(floor, this.cursor));
+    if (at < 0) at = this.text.indexOf(needle, floor);
+    if (at < 0) return 0;
+    this.cursor = at + needle.length;
+    return this.lineAt(at);
+  }
+
   /** Offset of the start of a 1-based line. */
   offsetOf(line: number): number {
     return this.starts[Math.max(0, line - 1)] ?? this.text.length;
