@@ -135,7 +135,10 @@ function packageJsonFacts(path: string, source: string, facts: ReleaseFacts, map
       if (typeof cmd !== 'string') continue;
       facts.hooks.push({ file: path, hook: `scripts.${name}`, command: cmd.slice(0, 500) });
       for (const m of cmd.matchAll(/\b(?:node|python3?|sh|bash)\s+(?:-[a-z]\s+)?([\w./-]{1,200})/g)) {
-        facts.installFiles.add(mapped(m[1] ?? '').replace(/^\.\//, ''));
+        const target = m[1] ?? '';
+        // `node .` runs the package's main file.
+        const file = target === '.' || target === './' ? (typeof doc.main === 'string' ? doc.main : 'index.js') : target;
+        facts.installFiles.add(mapped(file).replace(/^\.\//, ''));
       }
     }
   }
