@@ -101,7 +101,6 @@ function tarballArtifact(manifest: Record<string, unknown>, label: string, regis
   const artifact: RemoteArtifact = { filename: filename === '' ? 'package.tgz' : filename, url: url.toString(), hashes: {}, kind: 'npm-tgz' };
   if (typeof dist.integrity === 'string' && dist.integrity.trim() !== '') artifact.hashes.integrity = dist.integrity.trim();
   if (typeof dist.shasum === 'string' && /^[0-9a-fA-F]{40}$/.test(dist.shasum)) artifact.hashes.sha1 = dist.shasum.toLowerCase();
-  if (typeof dist.unpackedSize === 'number') artifact.size = dist.unpackedSize;
   if (time !== undefined) artifact.uploadTime = time;
   return artifact;
 }
