@@ -99,7 +99,7 @@ function differingPart(name: string, target: string): string {
 /** Names that extend a popular package by the ecosystem's own conventions. */
 function isLegitFamily(ecosystem: Ecosystem, name: string, target: string): boolean {
   if (ecosystem === 'npm') {
-    if (name.startsWith(`${target}.`) || name.startsWith(`${target}/`)) return true; // lodash.pick
+    if ((name.startsWith(`${target}.`) && name !== `${target}.js`) || name.startsWith(`${target}/`)) return true; // lodash.pick
     if (name === `@types/${target.replace(/^@([^/]+)\//, '$1__')}`) return true;
     if (target.startsWith('@') && name.startsWith(`${target.slice(0, target.indexOf('/') + 1)}`)) return true; // same scope
     return false;

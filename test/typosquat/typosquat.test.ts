@@ -121,6 +121,7 @@ test('npm families and scope confusion', () => {
   assert.deepEqual(pick(npm.find('crossenv')), ['cross-env', 'separator']);
   assert.deepEqual(pick(npm.find('expresss')), ['express', 'doubled-letter']);
   assert.deepEqual(pick(npm.find('express-js')), ['express', 'affix']);
+  assert.deepEqual(pick(npm.find('express.js')), ['express', 'affix']);
 });
 
 test('bundled lists: findings name the target with bounded severity', () => {
