@@ -1202,7 +1202,7 @@ export class FactExtractor {
       }
     }
     // Record calls whose arguments carry data, for inter-procedural flows resolved after all files.
-    if ((callee.k === 'func' || (callee.k === 'ref' && (callee.name.startsWith('name:') || callee.name.startsWith('.') || callee.name.startsWith('self:') || !callee.name.includes('.') || /^[a-z_][\w]*\.[a-z_]\w*$/i.test(callee.name)))) && argTaint !== undefined) {
+    if ((callee.k === 'func' || callee.k === 'ref') && argTaint !== undefined && this.quiet === 0) {
       const calleeName = callee.k === 'func' ? callee.name : callee.name.replace(/^name:/, '');
       const e = this.ev(node, scope);
       const argSources = args.map((a) => sourceLabels(taintOf(a)));
