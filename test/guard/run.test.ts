@@ -104,28 +104,35 @@ test('a missing command is a usage error', async () => {
   await assert.rejects(runCommand.run([], cli), /no command given/);
 });
 
-test('pip through vigil run: a denied package is blocked, reported, and the exit code is non-zero', { skip: !hasPip }, async () => {
+test('a blocked download makes vigil run exit non-zero even when the command succeeds', async () => {
   const policy = join(work, 'policy.yaml');
   writeFileSync(policy, 'deny:\n  - pypi:goodpkg==1.0\n');
   const { io: cli, err } = io(baseEnv());
-  const dest = join(work, 'dl-denied');
-  const code = await runCommand.run(
-    ['--policy', policy, '--upstream-pypi', upstream.pypiUrl, '--', 'python3', '-m', 'pip', 'download', '--no-deps', '--no-cache-dir', 'goodpkg==1.0', '-d', dest],
-    cli,
-  );
-  assert.notEqual(code, 0);
+  // The "installer" lists the project, then asks for the denied file anyway and ignores the 403.
+  const script = `const base = process.env.PIP_INDEX_URL; (async () => {
+    const page = await (await fetch(base + 'goodpkg/', { headers: { accept: 'text/html' } })).text();
+    const file = await fetch(base.replace('/simple/', '/files/') + 'goodpkg/goodpkg-1.0-py3-none-any.whl');
+    console.error('listed=' + page.includes('goodpkg-1.0') + ' status=' + file.status);
+  })()`;
+  const code = await runCommand.run(['--policy', policy, '--upstream-pypi', upstream.pypiUrl, '--', process.execPath, '-e', script], cli);
+  assert.equal(code, 1, err());
+  assert.match(err(), /listed=false status=403/);
   assert.match(err(), /hid goodpkg 1\.0: denied by policy/);
-  assert.ok(!safeList(dest).some((f) => f.endsWith('.whl')));
+  assert.match(err(), /BLOCKED goodpkg 1\.0 \(goodpkg-1\.0-py3-none-any\.whl\): denied by policy/);
+  assert.match(err(), /blocked 1 artifact\(s\)/);
 });
 
 test('pip through vigil run with the real static analysis: benign arrives intact, malicious is refused', { skip: !hasPip }, async () => {
   const good = io(baseEnv());
-  const dest = join(work, 'dl-real');
-  const pipArgs = ['python3', '-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '-d', dest];
-  assert.equal(await runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'goodpkg==1.0'], good.io), 0, good.err());
-  assert.deepEqual(new Uint8Array(readFileSync(join(dest, 'goodpkg-1.0-py3-none-any.whl'))), wheel);
   const evil = io(baseEnv());
-  const code = await runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'evilpkg==1.0'], evil.io);
+  const dest = join(work, 'dl-real');
+  const pipArgs = ['python3', '-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--timeout', '60', '-d', dest];
+  const [goodCode, code] = await Promise.all([
+    runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'goodpkg==1.0'], good.io),
+    runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'evilpkg==1.0'], evil.io),
+  ]);
+  assert.equal(goodCode, 0, good.err());
+  assert.deepEqual(new Uint8Array(readFileSync(join(dest, 'goodpkg-1.0-py3-none-any.whl'))), wheel);
   assert.notEqual(code, 0);
   assert.match(evil.err(), /BLOCKED evilpkg 1\.0 \(evilpkg-1\.0\.tar\.gz\): malicious/);
   assert.match(evil.err(), /collect\.invalid/);
