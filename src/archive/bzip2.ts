@@ -229,7 +229,7 @@ function decodeBlock(reader: BitReader, blockSizeMax: number, tt: Uint32Array, o
     if (count >= blockSizeMax) throw new BzError('bzip2 block too long');
     const index = sym - 1;
     const value = mtf[index]!;
-    mtf.copyWithin(1, 0, index);
+    for (let k = index; k > 0; k--) mtf[k] = mtf[k - 1]!;
     mtf[0] = value;
     const byte = seqToUnseq[value]!;
     counts[byte]! += 1;
