@@ -96,3 +96,51 @@ test('vigil diff of two npm registry versions (loopback registry)', async () => 
     rmSync(cache, { recursive: true, force: true });
   }
 });
+
+test('compareWithPreviousRelease: findings new in this release (loopback registry)', async () => {
+  const { compareWithPreviousRelease } = await import('../../src/diff/previous.js');
+  const { defaultRegistryOptions, resolveRelease, downloadArtifact } = await import('../../src/ecosystems/index.js');
+  const { scanTree } = await import('../../src/scan/artifact.js');
+  const { unpackArtifact } = await import('../../src/archive/index.js');
+  const { DEFAULT_LIMITS } = await import('../../src/core/limits.js');
+  const server = createServer((req, res) => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const version = (v: string, bytes: Uint8Array): Record<string, unknown> => ({
+      name: 'tiny-pad', version: v, dist: { tarball: `${base}/tiny-pad/-/tiny-pad-${v}.tgz`, integrity: sri512(bytes) },
+    });
+    if (req.url === '/tiny-pad') {
+      res.setHeader('content-type', 'application/json');
+      return void res.end(JSON.stringify({
+        name: 'tiny-pad', 'dist-tags': { latest: '1.0.1' },
+        versions: { '1.0.0': version('1.0.0', v1), '1.0.1': version('1.0.1', v2) },
+        time: { '1.0.0': '2020-01-01T00:00:00.000Z', '1.0.1': '2024-01-01T00:00:00.000Z' },
+      }));
+    }
+    if (req.url === '/tiny-pad/-/tiny-pad-1.0.0.tgz') return void res.end(v1);
+    if (req.url === '/tiny-pad/-/tiny-pad-1.0.1.tgz') return void res.end(v2);
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const cache = mkdtempSync(join(tmpdir(), 'vigil-prev-cache-'));
+  try {
+    const registry = defaultRegistryOptions({ npm_config_registry: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, VIGIL_CACHE_DIR: cache });
+    const release = await resolveRelease({ ecosystem: 'npm', name: 'tiny-pad', version: '1.0.1' }, registry);
+    assert.equal(release.previousVersion, '1.0.0');
+    const remote = release.artifacts[0];
+    assert.ok(remote);
+    const bytes = await downloadArtifact(remote, registry);
+    const scan = await scanTree(unpackArtifact(bytes, remote.filename), { filename: remote.filename, sha256: '', size: bytes.byteLength }, { ecosystem: 'npm', limits: DEFAULT_LIMITS });
+    const cmp = await compareWithPreviousRelease(release, scan.findings, { registry, limits: DEFAULT_LIMITS });
+    assert.equal(cmp?.previousVersion, '1.0.0');
+    // Everything the analysis reports for 1.0.1 comes from the new hook and setup.js.
+    assert.ok(scan.findings.length > 0);
+    assert.deepEqual(cmp?.newInRelease.length, scan.findings.length);
+    const { previousVersion: _unused, ...first } = release;
+    const none = await compareWithPreviousRelease(first, scan.findings, { registry, limits: DEFAULT_LIMITS });
+    assert.equal(none, undefined);
+  } finally {
+    server.close();
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
