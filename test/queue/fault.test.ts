@@ -88,7 +88,8 @@ test('kill -9 a worker mid-job and cut its connections: every release scanned ex
     assert.equal(await queue.enqueue(jobs.slice(0, 3)), 0, 'waiting jobs are not added twice');
 
     const env = { VIGIL_T_QUEUE: queueUrl, VIGIL_T_STORE: storeUrl, VIGIL_T_DELAY_MS: '250' };
-    const a = startWorker(env);
+    // The first worker is slow (1.5 s per fetch) so the kill surely lands mid-job even on a loaded machine.
+    const a = startWorker({ ...env, VIGIL_T_DELAY_MS: '1500' });
     procs.push(a);
     // Let it finish two jobs, then kill it while the third is being fetched.
     const third = await a.waitFor((l) => l.startsWith('start ') && a.lines.filter((x) => x.startsWith('start ')).length === 3, 20_000);
