@@ -1,8 +1,8 @@
 /**
  * Feed -> queue: poll a feed from its stored checkpoint, resolve versions the feed does not name, queue
  * one scan job per release, then store the new checkpoint. The checkpoint is written only after the jobs
- * were queued (at-least-once); queued jobs are idempotent, so a crash in between costs a re-queue, never
- * a lost release.
+ * were queued in a durable queue (Redis), or scanned when the queue is in-process (`waitForScans`):
+ * at-least-once; jobs are idempotent, so a crash in between costs a re-scan, never a lost release.
  */
 import { describeError } from '../core/errors.js';
 import type { Ecosystem } from '../core/types.js';
@@ -15,6 +15,11 @@ export interface FeedRunOptions {
   queue: JobQueue;
   /** Latest version of a package, for feeds that only name packages. */
   latestVersion?: (ecosystem: Ecosystem, name: string) => Promise<string | undefined>;
+  /**
+   * Wait for the queued scans to finish before storing the checkpoint. Use it with an in-process queue,
+   * whose jobs die with the process: a crash then re-polls the same events instead of losing them.
+   */
+  waitForScans?: boolean;
   /** Max polls in one call while the feed says it has more (default 20). */
   maxPages?: number;
   log?: (line: string) => void;
@@ -63,6 +68,7 @@ export async function pollFeedOnce(adapter: FeedAdapter, options: FeedRunOptions
     const jobs = resolved.filter((j): j is ScanJob => j !== undefined);
     stats.unresolved += resolved.length - jobs.length;
     stats.queued += await options.queue.enqueue(jobs);
+    if (options.waitForScans === true) await options.queue.drain();
     await options.store.setCheckpoint(adapter.id, poll.checkpoint);
     checkpoint = poll.checkpoint;
     if (!poll.more) break;

@@ -23,7 +23,10 @@ export interface WatchDaemonOptions {
   /** Run one cycle and wait for its scans (when the queue is in-process). */
   once: boolean;
   intervalMs: number;
-  /** Wait for queued scans at the end of a `once` run (default true). */
+  /**
+   * The queue is in-process (default true): wait for a feed's scans before storing its checkpoint, and
+   * for queued scans at the end of a `once` run. False for a durable (Redis) queue.
+   */
   drain?: boolean;
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -55,6 +58,7 @@ export async function runWatchDaemon(o: WatchDaemonOptions): Promise<{ cycles: n
           store: o.store,
           queue: o.queue,
           ...(o.latestVersion !== undefined ? { latestVersion: o.latestVersion } : {}),
+          waitForScans: o.drain !== false,
           log,
         });
         if (s.events > 0) log(`${feed.id}: ${s.events} events, ${s.queued} scans queued`);

@@ -141,6 +141,24 @@ describe('feeds replayed on loopback', () => {
     await store.close();
   });
 
+  test('with an in-process queue the checkpoint is stored only after the scans ran', async () => {
+    const store = new SqliteStore(join(dir, 'wait.db'));
+    await store.init();
+    const seenCheckpoints: (string | undefined)[] = [];
+    const queue = new InProcessQueue({
+      processor: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        seenCheckpoints.push(await store.getCheckpoint('pypi-rss'));
+      },
+    });
+    server.set('/rss/updates.xml', fixture('pypi-updates-1.xml'));
+    const s = await pollFeedOnce(createFeed('pypi-rss', endpoints), { store, queue, waitForScans: true });
+    assert.equal(s.queued, 3);
+    assert.deepEqual(seenCheckpoints, [undefined, undefined, undefined], 'scans ran before the checkpoint moved');
+    assert.ok(await store.getCheckpoint('pypi-rss'));
+    await store.close();
+  });
+
   test('a feed error leaves the checkpoint untouched', async () => {
     const { store, queue } = await harness('err.db');
     await store.setCheckpoint('pypi-rss', JSON.stringify({ t: 5, seen: [] }));
