@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { unpackArtifact } from '../../src/archive/index.js';
 import { isVigilError } from '../../src/core/errors.js';
-import { downloadArtifact, resolveRelease } from '../../src/ecosystems/index.js';
+import { downloadArtifact, resolveRelease, verifyArtifact } from '../../src/ecosystems/index.js';
 import { normalizePypiName, parseDistFilename, sameVersion } from '../../src/ecosystems/pypi/names.js';
-import { parseSimpleHtml, selectArtifacts } from '../../src/ecosystems/pypi/index.js';
+import { parseSimpleHtml, remoteHashes, selectArtifacts } from '../../src/ecosystems/pypi/index.js';
 import { parseAnchors, unescapeHtml } from '../../src/ecosystems/pypi/simple.js';
 import type { RegistryOptions } from '../../src/ecosystems/types.js';
 import { sha256Hex } from '../helpers/archives.js';
@@ -253,6 +254,19 @@ describe('PyPI resolution against a loopback index', () => {
   it('reports rate limiting after the retries are used up', async () => {
     server.failNext('/simple/unhashed/', 429, 10, '0');
     await assert.rejects(resolveRelease({ ecosystem: 'pypi', name: 'unhashed' }, options(server, { retries: 1 })), code('E_RATE_LIMITED'));
+  });
+});
+
+describe('index hashes', () => {
+  it('uses sha256, falls back to sha512 as SRI, and never trusts md5', () => {
+    const data = new TextEncoder().encode('dist bytes');
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const sha512 = createHash('sha512').update(data).digest('hex');
+    assert.deepEqual(remoteHashes({ sha256, sha512 }), { sha256 });
+    const fallback = remoteHashes({ sha512, md5: 'a'.repeat(32) });
+    assert.match(fallback.integrity ?? '', /^sha512-/);
+    verifyArtifact({ filename: 'x.tar.gz', url: 'https://x.invalid/x', kind: 'sdist', hashes: fallback }, data);
+    assert.deepEqual(remoteHashes({ md5: 'a'.repeat(32) }), {});
   });
 });
 

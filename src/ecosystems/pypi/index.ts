@@ -163,6 +163,26 @@ export function selectArtifacts(files: Array<{ file: SimpleFile; dist: DistFile 
   return [...sdists, ...wheels, ...eggs].slice(0, Math.max(1, max));
 }
 
+/**
+ * The index's hashes in RemoteArtifact form: sha256 as is; without one, sha512/sha384 become an SRI
+ * `integrity` value (so mirrors that only publish those still verify). md5 and others are not trusted.
+ */
+export function remoteHashes(hashes: Record<string, string>): RemoteArtifact['hashes'] {
+  const out: RemoteArtifact['hashes'] = {};
+  if (hashes.sha256 !== undefined && /^[0-9a-f]{64}$/.test(hashes.sha256)) {
+    out.sha256 = hashes.sha256;
+    return out;
+  }
+  for (const [algo, length] of [['sha512', 128], ['sha384', 96]] as const) {
+    const hex = hashes[algo];
+    if (hex !== undefined && hex.length === length && /^[0-9a-f]+$/.test(hex)) {
+      out.integrity = `${algo}-${Buffer.from(hex, 'hex').toString('base64')}`;
+      return out;
+    }
+  }
+  return out;
+}
+
 function toRemote({ file, dist }: { file: SimpleFile; dist: DistFile }): RemoteArtifact {
   const artifact: RemoteArtifact = {
     filename: file.filename,
@@ -170,7 +190,7 @@ function toRemote({ file, dist }: { file: SimpleFile; dist: DistFile }): RemoteA
     hashes: {},
     kind: dist.kind === 'egg' ? 'other' : dist.kind,
   };
-  if (file.hashes.sha256 !== undefined) artifact.hashes.sha256 = file.hashes.sha256;
+  artifact.hashes = remoteHashes(file.hashes);
   if (file.size !== undefined) artifact.size = file.size;
   if (file.yanked !== undefined) artifact.yanked = file.yanked;
   if (file.uploadTime !== undefined) artifact.uploadTime = file.uploadTime;
