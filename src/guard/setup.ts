@@ -10,6 +10,7 @@ import type { Policy } from './policy.js';
 import { DEFAULT_POLICY, loadPolicy } from './policy.js';
 import type { GuardProxyOptions } from './proxy.js';
 import { ScanCache, staticScanner } from './scanner.js';
+import { createWorkerScanner } from './worker-scanner.js';
 
 export const DEFAULT_UPSTREAM_PYPI = 'https://pypi.org/simple/';
 export const DEFAULT_UPSTREAM_NPM = 'https://registry.npmjs.org/';
@@ -26,6 +27,10 @@ export interface GuardSettings {
   dbPath?: string;
   timeoutMs?: number;
   retries?: number;
+  /** Worker threads for scanning; 0 scans on the main thread. Default 1. */
+  scanThreads?: number;
+  /** Per-artifact scan limit, ms (default 30000); a scan past it counts as failed. */
+  scanTimeoutMs?: number;
 }
 
 export interface PreparedGuard {
@@ -52,7 +57,9 @@ export async function prepareGuard(settings: GuardSettings, stderr: NodeJS.Writa
     sink = jsonLineSink(logStream);
     notes.push(`decisions logged to ${settings.logFile}`);
   }
-  const cache = new ScanCache(staticScanner, { scannerVersion: vigilVersion(), ...(settings.cacheFile !== undefined ? { file: settings.cacheFile } : {}) });
+  const threads = settings.scanThreads ?? 1;
+  const workers = threads > 0 ? createWorkerScanner({ threads, timeoutMs: settings.scanTimeoutMs ?? 30_000 }) : undefined;
+  const cache = new ScanCache(workers?.scan ?? staticScanner, { scannerVersion: vigilVersion(), ...(settings.cacheFile !== undefined ? { file: settings.cacheFile } : {}) });
   await cache.load();
   if (settings.cacheFile !== undefined) notes.push(`scan cache ${settings.cacheFile} (${cache.size} entries)`);
   let lookup: Awaited<ReturnType<typeof openMaliciousLookup>>;
@@ -79,6 +86,7 @@ export async function prepareGuard(settings: GuardSettings, stderr: NodeJS.Writa
     notes,
     async dispose() {
       lookup?.close();
+      await workers?.close();
       if (logStream !== undefined) await new Promise<void>((resolve) => logStream!.end(() => resolve()));
     },
   };

