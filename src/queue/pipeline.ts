@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AlertRaiser } from '../alerts/types.js';
 import type { Ecosystem, Finding, ScanError, Verdict } from '../core/types.js';
-import { describeError } from '../core/errors.js';
+import { VigilError, describeError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { scanArtifactBytes } from '../scan/artifact.js';
 import type { ArtifactScan, ArtifactScanOptions } from '../scan/artifact.js';
@@ -107,6 +107,11 @@ export async function scanRelease(job: ScanJob, options: ScanPipelineOptions): P
   }
   const started = performance.now();
   const fetched = await options.fetchRelease({ ecosystem: job.ecosystem, name: job.name, version: job.version });
+  if (fetched.artifacts.length === 0) {
+    // PyPI announces a release before its files are uploaded: fail (and be retried) rather than store an
+    // empty "clean" result that would stop the release from ever being scanned.
+    throw new VigilError('E_NOT_FOUND', `${job.ecosystem}:${job.name}@${job.version} has no downloadable artifact yet`);
+  }
   const scan = options.scanArtifact ?? scanArtifactBytes;
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
@@ -125,7 +130,6 @@ export async function scanRelease(job: ScanJob, options: ScanPipelineOptions): P
       errors.push({ code: 'E_INTERNAL', message: `scan of ${a.filename} failed: ${describeError(error)}` });
     }
   }
-  if (fetched.artifacts.length === 0) errors.push({ code: 'E_NOT_FOUND', message: 'the release has no downloadable artifact' });
   findings.sort(compareFindings);
   const score = scoreFindings(findings);
   let newInRelease: Finding[] | undefined;

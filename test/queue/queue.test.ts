@@ -132,6 +132,14 @@ describe('scan pipeline', () => {
     await store.close();
   });
 
+  test('a release without files yet is not stored (it is retried later)', async () => {
+    const store = new SqliteStore(join(dir, 'empty.db'));
+    await store.init();
+    await assert.rejects(scanRelease(job('later', '1.0.0'), { store, fetchRelease: async (r) => ({ ...r, artifacts: [] }) }), { code: 'E_NOT_FOUND' });
+    assert.equal(await store.countResults(), 0);
+    await store.close();
+  });
+
   test('newFindings ignores the version directory of the archive', () => {
     const f = { ruleId: 'r', severity: 'low' as const, kind: 'capability' as const, category: 'network' as const, confidence: 'low' as const, message: 'm', evidence: 'e', trigger: 'call' as const };
     const prev = [{ ...f, location: { path: 'p-1.0/a.py', line: 1 } }];
