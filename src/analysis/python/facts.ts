@@ -66,6 +66,7 @@ export interface ExecFact extends EventBase {
   /** The argument came from the network. */
   fromNetwork: boolean;
   sources: string[];
+  netHost?: string;
 }
 
 export interface CommandFact extends EventBase {
@@ -91,6 +92,8 @@ export interface WriteFact extends EventBase {
   fromNetwork: boolean;
   /** `urlretrieve`-like download straight to a file. */
   download: boolean;
+  /** Host the written data came from, when known. */
+  netHost?: string;
 }
 
 export interface ClassFact {
@@ -1625,7 +1628,8 @@ export class FactExtractor {
     if (recv.k === 'unknown' && recv.from !== undefined && /^(?:file-r)$/.test(recv.from) && (method === 'read' || method === 'readlines' || method === 'readline')) return withTaint({ k: 'unknown' }, recv.taint);
     if (recv.k === 'unknown' && (recv.from === 'file-w' || recv.from === 'tempfile.NamedTemporaryFile' || recv.from === 'tempfile.TemporaryFile') && (method === 'write' || method === 'writelines')) {
       const data = a0;
-      this.facts.writes.push({ ...this.ev(node, scope), path: recv.path, fromNetwork: hasNet(taintOf(data)), download: false });
+      const netHost = netHostOf(taintOf(data));
+      this.facts.writes.push({ ...this.ev(node, scope), path: recv.path, fromNetwork: hasNet(taintOf(data)), download: false, ...(netHost !== undefined ? { netHost } : {}) });
       // Code written to a file is usually run next: analyse it like decoded code.
       if (data?.k === 'str' && !data.partial && data.s.length < 200_000) {
         const text = data.bytes === true ? utf8Decode(data.s) : data.s;
@@ -1680,7 +1684,7 @@ export class FactExtractor {
     const fact: SinkFact = { ...e, kind: sink.kind, via: name, dest, sources: sourceLabels(t), params: paramIdx(t) };
     this.facts.sinks.push(fact);
     this.notifySummary(scope, fact);
-    if (name.endsWith('urlretrieve') || name === 'wget.download') this.facts.writes.push({ ...e, path: isStr(args[1]) ? args[1].s : undefined, fromNetwork: true, download: true });
+    if (name.endsWith('urlretrieve') || name === 'wget.download') this.facts.writes.push({ ...e, path: isStr(args[1]) ? args[1].s : undefined, fromNetwork: true, download: true, ...(dest !== undefined ? { netHost: dest.host } : {}) });
     const host = dest?.host ?? '';
     const labels = new Set<string>([`net:${host}`]);
     if (dest?.cls === 'metadata') labels.add('metadata');
@@ -1737,7 +1741,8 @@ export class FactExtractor {
     const t = taintOf(a0);
     let code: string | undefined;
     if (a0?.k === 'str' && !a0.partial) code = a0.bytes === true ? utf8Decode(a0.s) : a0.s;
-    const fact: ExecFact = { ...this.ev(node, scope), via: name, code: code?.slice(0, 2000), fromDecoded: a0?.k === 'str' && a0.dec === true, fromNetwork: hasNet(t), sources: sourceLabels(t) };
+    const netHost = netHostOf(t);
+    const fact: ExecFact = { ...this.ev(node, scope), via: name, code: code?.slice(0, 2000), fromDecoded: a0?.k === 'str' && a0.dec === true, fromNetwork: hasNet(t), sources: sourceLabels(t), ...(netHost !== undefined ? { netHost } : {}) };
     if (a0?.k === 'unknown' && (a0.from === 'decoded' || (a0.taint?.has('code-object') ?? false))) fact.fromDecoded = true;
     this.facts.execs.push(fact);
     if (code !== undefined && code.length > 0 && name !== 'runpy.run_path') this.walkDecoded(code, node, scope);
@@ -1808,6 +1813,12 @@ function paramIdx(t: Taint | undefined): number[] {
     if (m !== null) out.push(Number(m[1]));
   }
   return out;
+}
+
+function netHostOf(t: Taint | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  for (const l of t) if (l.startsWith('net:') && l !== 'net:command' && l.length > 4) return l.slice(4);
+  return undefined;
 }
 
 function hasNet(t: Taint | undefined): boolean {

@@ -2,6 +2,10 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { short } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
+import type { DestClass } from '../../analysis/python/values.js';
+import { classifyHost } from '../../analysis/python/values.js';
+
+const HOSTILE: ReadonlySet<DestClass> = new Set(['ip', 'oob', 'paste', 'messenger', 'onion']);
 
 /** Shell/PowerShell one-liners that fetch something and run it. Bounded quantifiers only. */
 const SHELL_DOWNLOAD_RUN = [
@@ -49,7 +53,8 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       for (const e of file.facts.execs) {
         if (!e.fromNetwork) continue;
         const loc = at(file, e);
-        report({ ...loc, confidence: isAuto(loc.trigger) ? 'high' : 'medium', message: `Executes code downloaded from the network with ${e.via}() ${when(loc.trigger)}.` });
+        const hostile = e.netHost !== undefined && HOSTILE.has(classifyHost(e.netHost));
+        report({ ...loc, confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium', message: `Executes code downloaded from the network${e.netHost !== undefined ? ` (${e.netHost})` : ''} with ${e.via}() ${when(loc.trigger)}.` });
       }
       for (const c of file.facts.commands) {
         if (!isDownloadRunCommand(c.cmd) && !(c.fromNetwork && /^(?:os\.system|subprocess\.|os\.popen)/.test(c.via) && c.cmd.includes('\uFFFD'))) continue;
@@ -70,8 +75,9 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         if (run === undefined) continue;
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
-        const severity = isAuto(loc.trigger) ? 'critical' : executable ? 'high' : 'medium';
-        report({ ...loc, severity, confidence: isAuto(loc.trigger) ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(loc.trigger)}.` });
+        const hostile = w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost));
+        const severity = isAuto(loc.trigger) || hostile ? 'critical' : executable ? 'high' : 'medium';
+        report({ ...loc, severity, confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(loc.trigger)}.` });
         break;
       }
     }

@@ -28,7 +28,7 @@ export const exfilServiceContact = defineRule<PyPackage, PyReport>({
         const trigger = triggerOf(file, s);
         let severity: Severity;
         if (trigger === 'install' || trigger === 'startup') severity = 'critical';
-        else if (trigger === 'import') severity = d.cls === 'oob' || d.cls === 'onion' ? 'critical' : 'high';
+        else if (trigger === 'import') severity = d.cls === 'oob' || d.cls === 'onion' || d.cls === 'messenger' ? 'critical' : 'high';
         else severity = d.cls === 'oob' || d.cls === 'onion' ? 'high' : 'medium';
         report({
           path: file.path,

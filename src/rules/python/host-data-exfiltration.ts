@@ -48,7 +48,7 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         const identity = recon.some((l) => l !== 'recon:platform' && l !== 'recon:files');
         let severity: Severity;
         if (isAuto(loc.trigger)) severity = identity ? 'critical' : 'high';
-        else severity = s.dest?.cls === 'messenger' || s.dest?.cls === 'oob' ? 'critical' : 'high';
+        else severity = s.dest?.cls === 'messenger' || s.dest?.cls === 'oob' || s.dest?.cls === 'ip' || s.dest?.cls === 'onion' ? 'critical' : 'high';
         report({ ...loc, severity, message: `Sends ${recon.join(', ')} to ${destText(s.dest)} via ${s.via} ${when(loc.trigger)}.`, data: { sources: recon, destination: s.dest?.host } });
       }
     }

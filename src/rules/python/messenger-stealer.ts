@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { lineTrigger, textHits, when } from './util.js';
+import { isAuto, lineTrigger, textHits, when } from './util.js';
 
 const DISCORD_STORE_RE = /discord(?:canary|ptb)?[\\/]{1,2}Local Storage|Local Storage[\\/]{1,2}leveldb|\\{1,2}discord(?:canary|ptb)?\\{1,2}|\/discord(?:canary|ptb)?\//i;
 const TOKEN_RE = /\[\\w-\]\{24(?:,26)?\}\\\.\[\\w-\]\{6\}|mfa\\\.\[\\w-\]\{84\}|dQw4w9WgXcQ:|\[\\w-\]\{24\}\\\.|discord(?:app)?\.com\/api\/v\d+\/users\/@me|\bencrypted_key\b/i;
@@ -42,7 +42,7 @@ export const messengerStealer = defineRule<PyPackage, PyReport>({
       }
       if (webhook !== undefined) {
         const trigger = lineTrigger(file, webhook.line);
-        report({ path: file.path, line: webhook.line, col: webhook.col, trigger, severity: 'high', confidence: 'medium', ...(webhook.decoded !== undefined ? { decoded: webhook.decoded } : {}), message: `Embeds a messenger webhook/bot endpoint (${webhook.match.slice(0, 50)}) used to ship data out ${when(trigger)}.` });
+        report({ path: file.path, line: webhook.line, col: webhook.col, trigger, severity: isAuto(trigger) ? 'critical' : 'high', confidence: isAuto(trigger) ? 'high' : 'medium', ...(webhook.decoded !== undefined ? { decoded: webhook.decoded } : {}), message: `Embeds a messenger webhook/bot endpoint (${webhook.match.slice(0, 50)}) used to ship data out ${when(trigger)}.` });
       }
     }
   },
