@@ -9,7 +9,7 @@
  */
 import type { Ecosystem, Finding, RuleKind, Severity, Confidence } from '../core/types.js';
 import type { ResolvedRelease } from '../ecosystems/types.js';
-import { defaultIndex, findImitated, normaliseName, typosquatFindings } from '../typosquat/index.js';
+import { defaultIndex, findImitated, normaliseName } from '../typosquat/index.js';
 
 export interface MetadataOptions {
   /** Clock for age computations (tests). */
@@ -360,18 +360,4 @@ function npmSignals(release: ResolvedRelease, label: string, earlier: readonly s
     }
   }
   return out;
-}
-
-/**
- * The scan hooks of this area, ready for `setScanExtensions` (src/scan/scan.ts): registry metadata
- * signals plus typosquatting for registry releases, typosquatting for local artifacts.
- */
-export function metadataScanExtensions(options: MetadataOptions = {}): {
-  releaseFindings: (release: ResolvedRelease) => Finding[];
-  nameFindings: (ecosystem: Ecosystem, name: string) => Finding[];
-} {
-  return {
-    releaseFindings: (release) => metadataFindings(release, options),
-    nameFindings: (ecosystem, name) => typosquatFindings(ecosystem, name),
-  };
 }

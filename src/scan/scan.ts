@@ -14,7 +14,7 @@ import { identifyPackage } from './identify.js';
 import { parseTarget } from './targets.js';
 import type { Target } from './targets.js';
 import { ScanCache } from './cache.js';
-import { findingKey } from '../diff/index.js';
+import { newFindings } from '../diff/index.js';
 
 export interface ScanOptions {
   registry: RegistryOptions;
@@ -158,7 +158,7 @@ async function scanRegistryTarget(target: Extract<Target, { kind: 'registry' }>,
   if (options.compareWithPrevious && release.previousVersion !== undefined) {
     try {
       const previous = await scanPreviousRelease(target, release, options, cache);
-      if (previous !== undefined) result.newInRelease = newFindings(previous, scans, release);
+      if (previous !== undefined) result.newInRelease = newFindings(previous.scans.flatMap((s) => s.findings), scans.flatMap((s) => s.findings));
     } catch (error) {
       result.errors.push({ code: 'E_PREVIOUS_RELEASE', message: `could not compare with ${release.previousVersion}: ${describeError(error)}` });
     }
@@ -188,22 +188,6 @@ async function scanPreviousRelease(
   return { scans, version: prev.version };
 }
 
-/** Findings of the new release that the previous one did not have (matched by rule, path and evidence). */
-function newFindings(previous: { scans: ArtifactScan[]; version: string }, current: readonly ArtifactScan[], release: ResolvedRelease): Finding[] {
-  // Paths carry the version (`name-1.0/setup.py`): compare them with the version masked.
-  const mask = (version: string) => (path: string): string => path.split(version).join('{version}');
-  const key = (f: Finding, m: (p: string) => string): string => findingKey(f, m);
-  const before = new Set(previous.scans.flatMap((s) => s.findings).map((f) => key(f, mask(previous.version))));
-  const seen = new Set<string>();
-  const out: Finding[] = [];
-  for (const f of current.flatMap((s) => s.findings)) {
-    const k = key(f, mask(release.version));
-    if (before.has(k) || seen.has(k)) continue;
-    seen.add(k);
-    out.push(f);
-  }
-  return out;
-}
 
 async function scanFileTarget(target: Extract<Target, { kind: 'file' }>, options: ScanOptions, cache: ScanCache | undefined, started: number): Promise<ScanResult> {
   const info = await stat(target.path);
