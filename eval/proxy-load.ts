@@ -3,9 +3,13 @@
  * wheels) through the proxy from a loopback upstream; every body is checked byte for byte. Then the
  * added latency for cached artifacts is measured request by request (proxy vs the upstream directly).
  *
- * Usage: node dist/eval/proxy-load.js [--clients 50] [--artifacts 500] [--fake-scanner]
+ * Usage: node dist/eval/proxy-load.js [--clients 50] [--artifacts 500] [--fake-scanner] [--workers N] [--npm-dir DIR]
+ *   --npm-dir DIR: serve real npm tarballs (*.tgz) from DIR instead of generated artifacts (first-time scan
+ *   cost on a real corpus; files are only read, never executed)
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { makeNpmTgz, makeWheel } from '../test/helpers/archives.js';
@@ -15,6 +19,7 @@ import { GuardProxy } from '../src/guard/proxy.js';
 import type { DecisionEvent } from '../src/guard/log.js';
 import type { ArtifactScanner } from '../src/guard/scanner.js';
 import { ScanCache, staticScanner } from '../src/guard/scanner.js';
+import { createWorkerScanner } from '../src/guard/worker-scanner.js';
 
 interface Target {
   url: string;
@@ -23,7 +28,7 @@ interface Target {
 }
 
 const { values } = parseArgs({
-  options: { clients: { type: 'string', default: '50' }, artifacts: { type: 'string', default: '500' }, 'fake-scanner': { type: 'boolean', default: false } },
+  options: { 'npm-dir': { type: 'string' }, workers: { type: 'string', default: '0' }, clients: { type: 'string', default: '50' }, artifacts: { type: 'string', default: '500' }, 'fake-scanner': { type: 'boolean', default: false } },
 });
 const CLIENTS = Number(values.clients);
 const ARTIFACTS = Number(values.artifacts);
@@ -51,17 +56,23 @@ function body(i: number): string {
 async function main(): Promise<void> {
   const npm: NpmFixture[] = [];
   const pypi: PypiFixture[] = [];
-  for (let i = 0; i < ARTIFACTS; i++) {
+  const corpus = values['npm-dir'];
+  if (corpus !== undefined) {
+    const files = readdirSync(corpus).filter((f) => f.endsWith('.tgz')).sort().slice(0, ARTIFACTS);
+    files.forEach((f, i) => npm.push({ name: `corpus-${i}`, version: '1.0.0', bytes: new Uint8Array(readFileSync(join(corpus, f))) }));
+  }
+  for (let i = 0; corpus === undefined && i < ARTIFACTS; i++) {
     if (i % 2 === 0) npm.push({ name: `load-pkg-${i}`, version: '1.0.0', bytes: makeNpmTgz({ name: `load-pkg-${i}`, version: '1.0.0', main: 'index.js' }, { 'index.js': body(i) }) });
     else pypi.push({ project: `load-proj-${i}`, version: '1.0', filename: `load_proj_${i}-1.0-py3-none-any.whl`, bytes: makeWheel(`load-proj-${i}`, '1.0', { [`load_proj_${i}/__init__.py`]: body(i).replace(/export const/g, '') }) });
   }
   const upstream = await startFixtureUpstream(pypi, npm);
   const events: DecisionEvent[] = [];
   const fake: ArtifactScanner = async () => ({ verdict: 'clean', score: 0, reason: 'fake scanner' });
+  const workers = Number(values.workers) > 0 ? createWorkerScanner({ threads: Number(values.workers), timeoutMs: 60_000 }) : undefined;
   const proxy = new GuardProxy({
     upstreamPypi: upstream.pypiUrl,
     upstreamNpm: upstream.npmUrl,
-    cache: new ScanCache(values['fake-scanner'] === true ? fake : staticScanner),
+    cache: new ScanCache(values['fake-scanner'] === true ? fake : (workers?.scan ?? staticScanner)),
     onDecision: (e) => events.push(e),
   });
   const { url: base } = await proxy.listen();
@@ -127,10 +138,11 @@ async function main(): Promise<void> {
   }
   await proxy.close();
   await upstream.close();
+  await workers?.close();
 
   const sizes = targets.length;
   const lines = [
-    `proxy-load: ${CLIENTS} concurrent clients, ${sizes} artifacts (${npm.length} npm tarballs, ${pypi.length} wheels), scanner: ${values['fake-scanner'] === true ? 'fake' : 'static analysis'}`,
+    `proxy-load: ${CLIENTS} concurrent clients, ${sizes} artifacts (${npm.length} npm tarballs${corpus !== undefined ? ` from ${corpus}` : ''}, ${pypi.length} wheels), scanner: ${values['fake-scanner'] === true ? 'fake' : workers !== undefined ? `static analysis on ${values.workers} worker thread(s)` : 'static analysis (main thread)'}`,
     `correctness: ${sizes * 2 - bad - failed}/${sizes * 2} bodies byte-identical, ${bad} corrupted, ${failed} failed`,
     `${summary('cold pass (download + verify + first scan), client latency', cold)}; wall ${coldWall.toFixed(0)} ms`,
     summary('first-time scan requests, time inside the proxy', firstScans),
