@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isSeq, parseDocument } from 'yaml';
 import { normalizePackageName } from '../advisories/names.js';
+import { loadYaml } from '../lockfiles/lazy.js';
 import { VigilError } from '../core/errors.js';
 import type { Ecosystem } from '../core/types.js';
 import type { AuditFinding, IgnoreRule, IgnoredFinding } from './types.js';
@@ -26,6 +26,7 @@ function configError(origin: string, message: string): VigilError {
  * ```
  */
 export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
+  const { isMap, isSeq, parseDocument } = loadYaml();
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) throw configError(file, `invalid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
   const lineOf = (node: unknown): number => {

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { loadYaml } from './lazy.js';
 import type { Extractor, LockedPackage } from './types.js';
 import { npmSourceOf, splitNameAtVersion } from './npm-util.js';
 import { LineIndex, asString, badFile, baseName, isObject, objectEntries, reachability } from './util.js';
@@ -37,7 +37,8 @@ export const pnpmLockExtractor: Extractor = {
   extract(text, context) {
     let docs: Json[];
     try {
-      docs = parseAllDocuments(text, { uniqueKeys: false })
+      docs = loadYaml()
+        .parseAllDocuments(text, { uniqueKeys: false })
         .map((d) => {
           if (!Array.isArray(d) && d.errors.length > 0) throw d.errors[0];
           return Array.isArray(d) ? undefined : (d.toJS({ maxAliasCount: 1000 }) as unknown);

@@ -80,7 +80,9 @@ function parseFile(
       if (asConstraints) continue;
       const egg = EGG.exec(body);
       const location = body.split(/\s+;|\s/)[0] ?? body;
-      const fromFile = ARTIFACT_NAME.exec(location.split('#')[0] ?? '');
+      const artifact = location.split('#')[0] ?? '';
+      // Length bound keeps the (lazy) file-name pattern cheap on hostile input.
+      const fromFile = artifact.length <= 2048 ? ARTIFACT_NAME.exec(artifact) : null;
       const name = egg?.[1] ?? fromFile?.[1] ?? (sourceOfUrl(location) === 'path' ? location : undefined);
       if (name === undefined) continue;
       out.push({
