@@ -9,6 +9,7 @@ import type { AlertRaiser } from '../alerts/types.js';
 import type { Ecosystem, Finding, ScanError, Verdict } from '../core/types.js';
 import { VigilError, describeError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
+import { newFindings as diffNewFindings } from '../diff/index.js';
 import { scanArtifactBytes } from '../scan/artifact.js';
 import type { ArtifactScan, ArtifactScanOptions } from '../scan/artifact.js';
 import { scoreFindings } from '../scoring/score.js';
@@ -55,19 +56,9 @@ export interface ScanPipelineOptions {
   onScanned?: (record: ReleaseRecord, reused: boolean) => void;
 }
 
-function stripVersionDir(path: string): string {
-  // sdists and npm tarballs wrap files in `name-1.2.3/` or `package/`: compare releases without it.
-  return path.replace(/^[^/]*\//, '');
-}
-
-function fingerprint(f: Finding): string {
-  return `${f.ruleId}\0${stripVersionDir(f.location.path)}\0${f.evidence}`;
-}
-
-/** Findings of `current` whose rule + path + evidence do not occur in `previous`. */
+/** Findings of `current` absent from `previous` (same rule, file and evidence; version folder ignored). */
 export function newFindings(current: readonly Finding[], previous: readonly Finding[]): Finding[] {
-  const seen = new Set(previous.map(fingerprint));
-  return current.filter((f) => !seen.has(fingerprint(f)));
+  return diffNewFindings(previous, current);
 }
 
 function compareFindings(a: Finding, b: Finding): number {
