@@ -261,3 +261,40 @@ test('vigil db import/status and vigil sbom', async () => {
   assert.ok(bom.components.some((c) => c.purl === 'pkg:pypi/pyyaml@5.3.1'));
   assert.ok(bom.components.some((c) => c.purl === 'pkg:npm/tricky@1.2.0'));
 });
+
+test('vigil audit --online: the same findings from the OSV API on a loopback server', async () => {
+  const { createServer } = await import('node:http');
+  const records = new Map<string, string>();
+  for (const rel of ['PyPI/GHSA-8q59-q68h-6hv4.json', 'PyPI/PYSEC-2021-142.json']) {
+    const text = readFileSync(join(OSV_FIXTURES, rel), 'utf8');
+    records.set((JSON.parse(text) as { id: string }).id, text);
+  }
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/querybatch') {
+        const q = JSON.parse(body) as { queries: { package: { name: string } }[] };
+        const results = q.queries.map((x) => (x.package.name === 'PyYAML' ? { vulns: [{ id: 'GHSA-8q59-q68h-6hv4' }, { id: 'PYSEC-2021-142' }] } : {}));
+        res.writeHead(200).end(JSON.stringify({ results }));
+      } else {
+        const rec = records.get(decodeURIComponent((req.url ?? '').replace('/v1/vulns/', '')));
+        res.writeHead(rec === undefined ? 404 : 200).end(rec ?? '{}');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as { port: number };
+    const r = await run(auditCommand, ['--online', '--osv-api', `http://127.0.0.1:${port}`, '--format', 'json', 'requirements.txt']);
+    assert.equal(r.code, 1, r.err);
+    const parsed = JSON.parse(r.out) as { findings: { name: string; id: string; aliases: string[] }[]; source: string };
+    assert.deepEqual(parsed.findings.map((f) => [f.name, f.id, f.aliases]), [['PyYAML', 'GHSA-8q59-q68h-6hv4', ['CVE-2020-14343', 'PYSEC-2021-142']]]);
+    assert.match(parsed.source, /OSV API http:\/\/127\.0\.0\.1/);
+    const down = await run(auditCommand, ['--online', '--osv-api', 'http://127.0.0.1:1', 'requirements.txt']);
+    assert.equal(down.code, 2);
+    assert.match(down.err, /OSV API request failed/);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
