@@ -173,6 +173,8 @@ const MAX_CALLS = 20_000;
 const MAX_STRINGS = 20_000;
 const MAX_ITER = 100_000;
 const MAX_UNROLL = 60_000;
+const MAX_INLINE_BODY = 3000;
+const MAX_INLINE_DEPTH = 3;
 
 const CRED_NAME_RE =
   /(?:AWS_|ALIBABA|ALICLOUD|ALIYUN|TENCENT|AZURE_|GOOGLE_APPLICATION|GCP_|GITHUB_TOKEN|GH_TOKEN|NPM_TOKEN|PYPI|TWINE_|SECRET|TOKEN|PASSW|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|DOCKER_AUTH|SLACK_|DISCORD|KUBECONFIG)/i;
@@ -380,6 +382,7 @@ export class FactExtractor {
   private origin: Origin | undefined;
   private depth = 0;
   private steps = 0;
+  private inlineDepth = 0;
   /** > 0 while re-walking unrolled loop iterations: facts are not recorded again. */
   private quiet = 0;
 
@@ -661,6 +664,8 @@ export class FactExtractor {
     if (inClass && (params[0] === 'self' || params[0] === 'cls')) params = params.slice(1);
     const summary: FuncSummary = { name, qual, paramSinks: new Map(), forwards: [] };
     const fn: FuncVal = { k: 'func', name: qual, params };
+    const bodyNode = field(st, 'body');
+    if (bodyNode !== undefined && bodyNode.endIndex - bodyNode.startIndex <= MAX_INLINE_BODY) fn.inline = { node: bodyNode, scope } satisfies LambdaBody;
     scope.vars.set(name, fn);
     const local: Scope = { vars: new Map(), parent: inClass ? (scope.parent ?? this.module) : scope, fn: qual, summary, params, cls: scope.cls, selfAttrs: scope.selfAttrs, main: false };
     params.forEach((p, i) => {
@@ -1201,7 +1206,7 @@ export class FactExtractor {
       if (callee.lambda !== undefined && args[0] !== undefined) result = this.applyFunc(callee, args[0], node);
       else {
         const ret = this.returns.get(callee.name);
-        result = ret !== undefined ? this.substituteReturn(ret, args) : undefined;
+        result = this.inlineCall(callee, args, kw) ?? (ret !== undefined ? this.substituteReturn(ret, args) : undefined);
       }
     }
     // Record calls whose arguments carry data, for inter-procedural flows resolved after all files.
@@ -1222,6 +1227,31 @@ export class FactExtractor {
     const recvTaint = callee.k === 'ref' ? callee.taint : undefined;
     const from = callee.k === 'ref' ? callee.name.replace(/^name:/, '') : callee.k === 'func' ? `call:${callee.name}` : undefined;
     return withTaint({ k: 'unknown', ...(from !== undefined ? { from } : {}) }, unionTaint(argTaint, recvTaint));
+  }
+
+  /** Evaluates a small local function called with constant arguments (deobfuscation helpers). */
+  private inlineCall(fn: FuncVal, args: Val[], kw: Record<string, Val>): Val | undefined {
+    if (fn.inline === undefined || this.inlineDepth >= MAX_INLINE_DEPTH || this.facts.timedOut) return undefined;
+    const constant = (v: Val): boolean => v.k === 'str' ? v.partial !== true : v.k === 'num' || (v.k === 'list' && v.items.length < 100_000 && v.items.every((x) => x.k === 'str' || x.k === 'num'));
+    if (args.length === 0 || !args.every(constant) || !Object.values(kw).every(constant)) return undefined;
+    const body = fn.inline as LambdaBody;
+    const vars = new Map<string, Val>();
+    fn.params.forEach((p, i) => {
+      const v = args[i] ?? kw[p.replace(/^\*+/, '')];
+      if (v !== undefined) vars.set(p.replace(/^\*+/, ''), v);
+    });
+    const summary: FuncSummary = { name: fn.name, qual: fn.name, paramSinks: new Map(), forwards: [] };
+    const scope: Scope = { vars, parent: body.scope, fn: fn.name, summary, params: fn.params, cls: undefined, selfAttrs: undefined, main: false };
+    this.inlineDepth++;
+    this.quiet++;
+    try {
+      this.walkBlock(body.node, scope);
+    } finally {
+      this.quiet--;
+      this.inlineDepth--;
+    }
+    const ret = vars.get('\0return');
+    return ret !== undefined && (ret.k === 'str' || ret.k === 'num' || ret.k === 'list') ? ret : undefined;
   }
 
   private substituteReturn(ret: Val, args: Val[]): Val {

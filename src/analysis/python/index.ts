@@ -59,6 +59,22 @@ function pthCode(text: string): string {
     .join('\n');
 }
 
+const INTERESTING_LINE = /^\s*(?:import|from)\s|exec|eval|compile|b64decode|decompress|system|Popen|subprocess|urlopen|requests\.|socket|__import__|getattr/;
+
+/**
+ * Files over the parse limit: keep only top-level lines that import or look like they run something
+ * (blank the rest, so line numbers stay right), within a byte budget. A bounded scan, not a full parse.
+ */
+function reducedSource(text: string, budget: number): string {
+  let used = 0;
+  const out = text.split('\n').map((line) => {
+    if (used > budget || line.length > budget || /^\s/.test(line) || !INTERESTING_LINE.test(line.slice(0, 4096))) return '';
+    used += line.length;
+    return line;
+  });
+  return used === 0 ? '' : out.join('\n');
+}
+
 function commonRoot(files: readonly FileEntry[]): string {
   let root: string | undefined;
   for (const f of files) {
@@ -204,16 +220,17 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
     let entry = cacheGet(key);
     if (entry === undefined) {
-      if (f.size > maxParseBytes || overBudget) entry = { facts: emptyFacts(), parsed: false };
+      const source = f.size > maxParseBytes && !overBudget ? reducedSource(text, maxParseBytes) : text;
+      if (overBudget || source === '') entry = { facts: emptyFacts(), parsed: false };
       else {
         const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000 }, moduleNameOf(f.path, root) ?? '__main__');
-        const treeP = parsePython(parser, text, Math.max(1, Math.min(3000, deadline - performance.now())));
+        const treeP = parsePython(parser, source, Math.max(1, Math.min(3000, deadline - performance.now())));
         if (treeP === null) {
           ex.facts.timedOut = true;
           entry = { facts: ex.facts, parsed: false };
         } else {
           try {
-            ex.walkModule(copyTree(treeP, text));
+            ex.walkModule(copyTree(treeP, source));
           } finally {
             treeP.delete();
           }

@@ -10,7 +10,7 @@ export const SHADOWED_COMMANDS = new Set(
 );
 
 export function isSetupPy(path: string): boolean {
-  return /^(?:[^/]+\/)?setup\.py$/.test(path);
+  return /^(?:[^/]+\/)?(?:[\w.-]*[_-])?setup\.py$/.test(path);
 }
 
 export function isStartupFile(path: string): boolean {

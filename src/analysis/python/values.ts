@@ -43,6 +43,8 @@ export interface FuncVal extends Base {
   name: string;
   params: string[];
   lambda?: { param: string; body: unknown };
+  /** Small function bodies are kept so calls with constant arguments can be evaluated (inlined). */
+  inline?: unknown;
 }
 /** Anything else; `from` names the call that produced it, `dest` a network destination it is bound to. */
 export interface UnknownVal extends Base {
