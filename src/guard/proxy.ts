@@ -136,6 +136,8 @@ export class GuardProxy {
   private readonly inflight = new Map<string, Promise<ArtifactResult>>();
   private readonly active = new Set<Promise<void>>();
   private address: ProxyAddress | undefined;
+  /** Credentials of private upstreams, re-used for files on the same origin (never sent elsewhere). */
+  private readonly upstreamAuth = new Map<string, { username: string; password: string }>();
 
   constructor(options: GuardProxyOptions) {
     for (const [label, value] of [
@@ -149,6 +151,10 @@ export class GuardProxy {
         throw new VigilError('E_CONFIG', `${label} is not a URL: ${value}`);
       }
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new VigilError('E_CONFIG', `${label} must be an http(s) URL`);
+    }
+    for (const base of [options.upstreamPypi, options.upstreamNpm]) {
+      const u = new URL(base);
+      if (u.username !== '' || u.password !== '') this.upstreamAuth.set(u.origin, { username: u.username, password: u.password });
     }
     this.upstreamPypi = withSlash(options.upstreamPypi);
     this.upstreamNpm = withSlash(options.upstreamNpm);
@@ -490,6 +496,20 @@ export class GuardProxy {
     return undefined;
   }
 
+  /** Adds the upstream's credentials to a file URL on the same origin that carries none. */
+  private withUpstreamAuth(url: string): string {
+    try {
+      const u = new URL(url);
+      const auth = this.upstreamAuth.get(u.origin);
+      if (auth === undefined || u.username !== '' || u.password !== '') return url;
+      u.username = auth.username;
+      u.password = auth.password;
+      return u.toString();
+    } catch {
+      return url;
+    }
+  }
+
   /** Download, verify, scan; concurrent requests for one upstream file share the work. */
   private processArtifact(request: ArtifactRequest): Promise<ArtifactResult> {
     const key = `${request.ecosystem}:${request.url}`;
@@ -508,7 +528,7 @@ export class GuardProxy {
     let upstream: UpstreamResponse;
     const fetchStarted = performance.now();
     try {
-      upstream = await fetchUpstream(request.url, undefined, this.upstreamOptions);
+      upstream = await fetchUpstream(this.withUpstreamAuth(request.url), undefined, this.upstreamOptions);
     } catch (error) {
       return { kind: 'error', status: 502, reason: `download failed: ${describeError(error)}` };
     }

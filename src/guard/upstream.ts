@@ -30,8 +30,6 @@ export interface UpstreamResponse {
   body: Uint8Array;
 }
 
-export type Fetcher = (url: string, init: { accept?: string; signal?: AbortSignal }) => Promise<UpstreamResponse>;
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array> {
@@ -63,7 +61,7 @@ async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array>
   return out;
 }
 
-/** Only http(s) upstreams; credentials in the URL are sent as Basic auth by fetch itself? No: we strip and send them. */
+/** Only http(s) upstreams. Credentials in the URL (private indexes) are moved into a Basic auth header. */
 function prepare(url: string): { url: string; authorization?: string } {
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new VigilError('E_CONFIG', `unsupported upstream URL scheme: ${u.protocol}`);

@@ -287,3 +287,38 @@ test('only GET and HEAD are served', async () => {
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('content-length'), String(goodWheel.byteLength));
 });
+
+test('a private upstream: credentials from the index URL are used for its files and never reach the client', async () => {
+  const { createServer } = await import('node:http');
+  const expected = `Basic ${Buffer.from('me:s3cret').toString('base64')}`;
+  const seen: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401).end();
+      return;
+    }
+    if (req.url === '/simple/goodpkg/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<a href="/files/goodpkg-1.0-py3-none-any.whl#sha256=${sha256Hex(goodWheel)}">goodpkg-1.0-py3-none-any.whl</a>`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(goodWheel);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const priv = new GuardProxy({ upstreamPypi: `http://me:s3cret@127.0.0.1:${port}/simple/`, upstreamNpm: upstream.npmUrl, cache: new ScanCache(fakeScanner) });
+  const addr = await priv.listen();
+  try {
+    const page = await (await fetch(`${addr.url}/pypi/simple/goodpkg/`)).text();
+    assert.ok(!page.includes('s3cret') && !page.includes(String(port)));
+    const file = await fetch(`${addr.url}/pypi/files/goodpkg/goodpkg-1.0-py3-none-any.whl`);
+    assert.equal(file.status, 200);
+    assert.deepEqual(await bytesOf(file), goodWheel);
+    assert.ok(seen.length >= 2 && seen.every((h) => h === expected));
+  } finally {
+    await priv.close(500);
+    server.closeAllConnections();
+    server.close();
+  }
+});
