@@ -93,3 +93,29 @@ test("yarn-berry/phylum/yarn.lock (npm/yarn-lock)", () => {
     "@me/remote-patch||@me/remote-patch@patch:@me/remote-patch@ssh%3A//git@github.com%3Aphylum/remote-patch%23commit=d854c43ea177d1faeea56189249fff8c24a764bd#.yarn/patches/@me-remote-patch-0deadbeef0::version=1.2.3&hash=ff00ff&locator=root%40workspace%3A.|u|L481|?|?|git",
   ]);
 });
+
+test('yarn.lock with a sibling package.json: direct and dev from the manifest and the lock graph', () => {
+  const classic = extractFixture('yarn-classic-manifest/yarn.lock').packages.map(brief);
+  assert.deepEqual(classic, [
+    'asynckit|0.4.0||P|L5|T|dev|registry',
+    'axios|1.3.2||P|L10|D|dev|registry',
+    'combined-stream|1.0.8||P|L19|T|dev|registry',
+    'delayed-stream|1.0.0||P|L26|T|dev|registry',
+    'follow-redirects|1.15.11||P|L31|T|dev|registry',
+    'form-data|4.0.4||P|L36|T|dev|registry',
+    'lodash|4.17.20||P|L45|D|prod|registry',
+    'mime-db|1.52.0||P|L50|T|dev|registry',
+    'mime-types|2.1.35||P|L55|T|dev|registry',
+    'on-headers|1.0.2||P|L62|D|prod|registry',
+    'proxy-from-env|1.1.0||P|L67|T|dev|registry',
+  ]);
+  const berry = extractFixture('yarn-berry-manifest/yarn.lock').packages;
+  const flags = (name: string): string => {
+    const p = berry.find((x) => x.name === name);
+    return `${String(p?.direct)}/${String(p?.dev)}`;
+  };
+  assert.equal(flags('express'), 'true/false');
+  assert.equal(flags('debug'), 'true/false', 'a dev dependency that express also needs is prod');
+  assert.equal(flags('accepts'), 'false/false');
+  assert.equal(flags('ethereumjs-abi'), 'false/undefined', 'not reachable from the manifest');
+});
