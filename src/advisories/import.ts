@@ -110,9 +110,25 @@ export function importSource(store: AdvisoryStore, path: string, stats: ImportSt
  * temporary file next to it (starting from a copy of the current one unless `replace`) and renamed
  * over it only when complete, so a failure never leaves a broken or half-filled database.
  */
+/** Removes temporary databases left by imports whose process no longer exists (killed mid-import). */
+function removeStaleTemporaries(dbPath: string): void {
+  const prefix = `${basename(dbPath)}.tmp-`;
+  for (const name of readdirSync(dirname(dbPath))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dirname(dbPath), name), { force: true });
+    }
+  }
+}
+
 export function importOsv(dbPath: string, sources: readonly string[], options: ImportOptions = {}): ImportStats {
   const started = performance.now();
   mkdirSync(dirname(dbPath), { recursive: true });
+  removeStaleTemporaries(dbPath);
   const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
   const stats = newStats();
   let store: AdvisoryStore | undefined;

@@ -104,6 +104,10 @@ test('a failed import leaves the previous database untouched and no temporary fi
     assert.throws(() => importOsv(db, [bad], { replace: true }), (e: unknown) => e instanceof Error && 'code' in e);
     assert.deepEqual(readFileSync(db), before);
     assert.deepEqual(readdirSync(t.dir).sort(), ['bad.zip', 'c.db']);
+    // A temporary file of a killed import (no such process) is cleaned up by the next import.
+    writeFileSync(join(t.dir, 'c.db.tmp-999999999-1'), 'partial');
+    importOsv(db, [join(OSV_FIXTURES, 'npm')]);
+    assert.deepEqual(readdirSync(t.dir).sort(), ['bad.zip', 'c.db']);
   } finally {
     t.cleanup();
   }
