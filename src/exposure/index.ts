@@ -259,6 +259,61 @@ async function checkNpmrc(home: string, env: NodeJS.ProcessEnv, cwd: string | un
   }
 }
 
+/** Index URLs with embedded credentials in pip configuration (`https://user:token@host/simple`). */
+async function checkPipConf(home: string, env: NodeJS.ProcessEnv, add: Add, checked: string[]): Promise<void> {
+  const paths = [join(home, '.config', 'pip', 'pip.conf'), join(home, '.pip', 'pip.conf')];
+  if (env.PIP_CONFIG_FILE !== undefined && env.PIP_CONFIG_FILE !== '' && env.PIP_CONFIG_FILE !== '/dev/null') paths.push(env.PIP_CONFIG_FILE);
+  for (const p of paths) {
+    checked.push(p);
+    const text = await readSmall(p);
+    if (text === undefined) continue;
+    for (const [section, values] of parseIni(text)) {
+      for (const key of ['index-url', 'extra-index-url']) {
+        for (const raw of (values.get(key) ?? '').split(/\s+/)) {
+          let u: URL;
+          try {
+            u = new URL(raw);
+          } catch {
+            continue;
+          }
+          if (u.password === '') continue;
+          const pw = decodeURIComponent(u.password);
+          add({
+            provider: u.hostname,
+            kind: `package index credentials in ${key}`,
+            lifetime: 'long-lived',
+            source: 'file',
+            location: `${tilde(home, p)} [${section}]`,
+            preview: maskSecret(pw),
+            advice: 'Index password in pip.conf: use keyring support (pip --keyring-provider) or a read-only token scoped to that index.',
+          });
+        }
+      }
+    }
+  }
+}
+
+async function checkYarnrc(home: string, add: Add, checked: string[]): Promise<void> {
+  const p = join(home, '.yarnrc.yml');
+  checked.push(p);
+  const text = await readSmall(p);
+  if (text === undefined) return;
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*(npmAuthToken|npmAuthIdent)\s*:\s*["']?([^"'\s]{1,4096})/.exec(raw);
+    if (m === null) continue;
+    const fromEnv = m[2]!.startsWith('${');
+    add({
+      provider: 'npm (yarn)',
+      kind: fromEnv ? `${m[1]!} taken from ${m[2]!}` : m[1] === 'npmAuthToken' ? (classifyToken(m[2]!)?.kind ?? 'auth token') : 'user:password',
+      lifetime: 'long-lived',
+      source: 'file',
+      location: tilde(home, p),
+      ...(fromEnv ? {} : { preview: maskSecret(m[2]!) }),
+      advice: ADVICE.npm,
+    });
+  }
+}
+
 async function checkPypirc(home: string, add: Add, checked: string[]): Promise<void> {
   const p = join(home, '.pypirc');
   checked.push(p);
@@ -531,6 +586,8 @@ export async function collectExposure(options: ExposureOptions): Promise<Exposur
   await checkAliyun(home, add, checked);
   await checkNpmrc(home, env, options.cwd, add, checked);
   await checkPypirc(home, add, checked);
+  await checkPipConf(home, env, add, checked);
+  await checkYarnrc(home, add, checked);
   await checkDocker(home, env, add, checked);
   await checkNetrc(home, add, checked);
   await checkGitCredentials(home, add, checked);

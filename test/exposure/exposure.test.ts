@@ -16,7 +16,7 @@ const GHPAT = 'github_pat_' + 'F'.repeat(70);
 const GHO = 'gho_' + 'F'.repeat(36);
 const NPM = 'npm_' + 'F'.repeat(36);
 const PYPI = 'pypi-' + 'F'.repeat(60);
-const SECRETS = [AKIA, ASIA, GHP, GHPAT, GHO, NPM, PYPI, 'hunter2-netrc-password', 'gitpassword123456', 'x'.repeat(40), 'kube-static-token-123456'];
+const SECRETS = [AKIA, ASIA, GHP, GHPAT, GHO, NPM, PYPI, 'hunter2-netrc-password', 'gitpassword123456', 'x'.repeat(40), 'kube-static-token-123456', 'pip-index-secret-123'];
 
 /** An OpenSSH private key container with the given cipher name (structure only, no real key). */
 function opensshKey(cipher: string): string {
@@ -55,6 +55,8 @@ before(() => {
   write('.ssh/id_protected', opensshKey('aes256-ctr'));
   write('.ssh/legacy_rsa', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n');
   write('.ssh/known_hosts', 'github.com ssh-ed25519 AAAA');
+  write('.config/pip/pip.conf', '[global]\nindex-url = https://ci:pip-index-secret-123@pypi.corp.example/simple/\n');
+  write('.yarnrc.yml', `npmRegistryServer: "https://registry.yarnpkg.com"\nnpmAuthToken: "${NPM}"\n`);
   write('.config/gh/hosts.yml', `github.com:\n    user: me\n    oauth_token: ${GHO}\n    git_protocol: https\n`);
 });
 
@@ -87,6 +89,8 @@ test('finds every planted credential with provider, kind and lifetime', async ()
   assert.ok(report.items.some((i) => i.location === '$GITHUB_TOKEN' && /fine-grained/.test(i.kind)));
   assert.ok(report.items.some((i) => i.location === '$AWS_SESSION_TOKEN' && i.lifetime === 'temporary'));
   assert.ok(report.items.some((i) => i.location === '$SSH_AUTH_SOCK'));
+  assert.ok(report.items.some((i) => i.provider === 'pypi.corp.example' && /index-url/.test(i.kind)));
+  assert.ok(report.items.some((i) => i.provider === 'npm (yarn)' && i.location.endsWith('.yarnrc.yml')));
   assert.ok(!report.items.some((i) => ['$EDITOR', '$PATH', '$AWS_REGION', '$AWS_CA_BUNDLE'].includes(i.location)));
   assert.ok(report.items.every((i) => i.advice.length > 20));
 });
