@@ -254,6 +254,14 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
       for (const p of localImports(entry.facts, modules)) {
         if (!installFiles.has(p)) installFiles.add(p);
       }
+      // `python -c "import pkg.mod"` run from setup.py imports package code at install time too.
+      for (const c of entry.facts.commands) {
+        const code = /\bpython[\d.]*(?:\.exe)?\s+-c\s+(.{1,400})/.exec(c.cmd)?.[1] ?? '';
+        for (const m of code.matchAll(/\b(?:from|import)\s+([\w.]+)/g)) {
+          const p = modules.get(m[1] ?? '') ?? modules.get((m[1] ?? '').split('.')[0] ?? '');
+          if (p !== undefined) installFiles.add(p);
+        }
+      }
     }
   };
   // Install-time files first (setup.py pulls in the modules it imports), then startup, then the rest.
@@ -280,7 +288,10 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     })
     .map((f) => f.path);
 
-  const pkg: PyPackage = { files, entryPoints, flows: resolveFlows(files), orphanPyc, urlDependencies };
+  const binaries = entries
+    .filter((f) => f.size > 64 && ((f.data[0] === 0x4d && f.data[1] === 0x5a) || (f.data[0] === 0x7f && f.data[1] === 0x45 && f.data[2] === 0x4c && f.data[3] === 0x46) || (f.data[0] === 0xcf && f.data[1] === 0xfa && f.data[2] === 0xed && f.data[3] === 0xfe)))
+    .map((f) => f.path);
+  const pkg: PyPackage = { files, entryPoints, flows: resolveFlows(files), orphanPyc, urlDependencies, binaries };
   runRules(pkg, out);
 }
 

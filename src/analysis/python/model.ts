@@ -41,6 +41,8 @@ export interface PyPackage {
   orphanPyc: string[];
   /** Dependencies declared with URLs or staged by `pip install` at install time. */
   urlDependencies: { path: string; line: number; text: string }[];
+  /** Native executables (PE/ELF/Mach-O) shipped in the artifact. */
+  binaries: string[];
 }
 
 export interface PyReport {

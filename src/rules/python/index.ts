@@ -11,6 +11,7 @@ import { exfilServiceContact } from './exfil-service-contact.js';
 import { hiddenCode } from './hidden-code.js';
 import { hiddenProcess } from './hidden-process.js';
 import { hostDataExfiltration } from './host-data-exfiltration.js';
+import { installBinaryExec } from './install-binary-exec.js';
 import { installCommand } from './install-command.js';
 import { installHook } from './install-hook.js';
 import { installNetwork } from './install-network.js';
@@ -37,6 +38,7 @@ export const pythonRuleSet: readonly PyRule[] = [
   hiddenCode,
   hiddenProcess,
   hostDataExfiltration,
+  installBinaryExec,
   installCommand,
   installHook,
   installNetwork,

@@ -1,0 +1,47 @@
+import { defineRule } from '../types.js';
+import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import { short, triggerOf } from '../../analysis/python/model.js';
+import { when } from './util.js';
+
+/** A program given as a relative path or a Windows executable, not a build tool on PATH. */
+const RUN_LOCAL_RE = /(?:^|[\s;&|"'(])(?:\.\/|\.\\)?([\w.-]+\.(?:exe|scr|com|bat|cmd|vbs|ps1|msi)|\.\/[\w.-]+)(?=$|[\s;&|"')])/i;
+const BUILD_SCRIPT_RE = /^\.\/(?:configure|autogen\.sh|bootstrap(?:\.sh)?|build\.sh|waf|b2|install\.sh|gradlew|mvnw|setup\.sh|config|Configure)$/;
+
+export const installBinaryExec = defineRule<PyPackage, PyReport>({
+  meta: {
+    id: 'py/install-binary-exec',
+    kind: 'threat',
+    category: 'execution',
+    severity: 'critical',
+    confidence: 'high',
+    ecosystems: ['pypi'],
+    description: 'Runs a bundled or dropped executable (an .exe, or a native binary shipped in the package) while being installed.',
+    examples: {
+      positive: [{ files: { 'setup.py': "import subprocess\nsubprocess.Popen(['pip_installer.exe'])\n", 'pip_installer.exe': 'MZ' + '\u0000'.repeat(80) } }],
+      negative: [{ files: { 'setup.py': "import subprocess\nsubprocess.check_call(['./configure', '--prefix=/usr'])\nsubprocess.check_call(['make'])\n" } }],
+    },
+  },
+  check(pkg, report) {
+    const shipped = new Set(pkg.binaries.map((p) => (p.split('/').pop() ?? p).toLowerCase()));
+    for (const file of pkg.files) {
+      for (const c of file.facts.commands) {
+        const trigger = triggerOf(file, c);
+        if (trigger !== 'install' && trigger !== 'startup') continue;
+        const m = RUN_LOCAL_RE.exec(c.cmd);
+        const prog = m?.[1];
+        if (prog === undefined || BUILD_SCRIPT_RE.test(prog)) continue;
+        const base = (prog.split(/[\\/]/).pop() ?? prog).toLowerCase();
+        const isShipped = shipped.has(base);
+        if (!isShipped && !/\.(?:exe|scr|com|bat|cmd|vbs|ps1|msi)$/i.test(prog)) continue;
+        report({
+          path: file.path,
+          line: c.line,
+          col: c.col,
+          trigger,
+          severity: isShipped || /\.(?:exe|scr|vbs|ps1)$/i.test(prog) ? 'critical' : 'high',
+          message: `Runs ${isShipped ? 'a native executable shipped in the package' : 'an executable'} (${prog}) ${when(trigger)}: ${short(c.cmd)}.`,
+        });
+      }
+    }
+  },
+});
