@@ -16,14 +16,9 @@ import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
 import { unpackArtifact } from '../src/archive/index.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
-import type { RegistryOptions } from '../src/ecosystems/types.js';
+import { localOnlyRegistry, percentile, spread } from './common.js';
 import { scanAll } from '../src/scan/pool.js';
 import { defaultScanOptions, scanTarget } from '../src/scan/scan.js';
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -37,12 +32,6 @@ function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
-}
-
-function spread<T>(rows: readonly T[], n: number): T[] {
-  if (n >= rows.length) return [...rows];
-  const step = rows.length / n;
-  return Array.from({ length: n }, (_, i) => rows[Math.floor(i * step)] as T);
 }
 
 async function main(): Promise<void> {
@@ -78,15 +67,7 @@ async function main(): Promise<void> {
   if (values.sample !== undefined) files = spread(files, Number(values.sample));
   const jobs = Number(values.jobs ?? availableParallelism());
   const floorFiles = spread(files, Number(values['floor-sample'] ?? 500));
-  // Local files only: registry settings are never used.
-  const registry: RegistryOptions = {
-    pypiIndexUrl: 'https://pypi.org/simple/',
-    npmRegistryUrl: 'https://registry.npmjs.org/',
-    timeoutMs: 30_000,
-    retries: 0,
-    includePrereleases: false,
-    maxArtifacts: 8,
-  };
+  const registry = localOnlyRegistry();
   const options = { ...defaultScanOptions(registry, process.cwd()), metadata: false };
 
   // 1. Floor: unpack + parse only.

@@ -17,7 +17,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { ScanResult, Verdict } from '../src/core/types.js';
-import type { RegistryOptions } from '../src/ecosystems/types.js';
+import { localOnlyRegistry, percentile, spread } from './common.js';
 import { scanAll } from '../src/scan/pool.js';
 import { defaultScanOptions } from '../src/scan/scan.js';
 
@@ -42,12 +42,6 @@ interface Outcome {
   topRules: string[];
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? 0;
-}
-
 function readManifest(path: string): Sample[] {
   const lines = readFileSync(path, 'utf8').split('\n');
   const header = (lines[0] ?? '').split('\t');
@@ -66,13 +60,6 @@ function readManifest(path: string): Sample[] {
     });
   }
   return out;
-}
-
-/** Deterministic sample: every k-th row after sorting by sha-like cluster id, so clusters spread out. */
-function sampleRows<T>(rows: readonly T[], n: number | undefined): T[] {
-  if (n === undefined || n >= rows.length) return [...rows];
-  const step = rows.length / n;
-  return Array.from({ length: n }, (_, i) => rows[Math.floor(i * step)] as T);
 }
 
 function benignTargets(dir: string): string[] {
@@ -123,15 +110,7 @@ async function run(): Promise<void> {
   const outDir = resolve(values.out ?? join(repo, 'eval-out'));
   mkdirSync(outDir, { recursive: true });
 
-  // Local files only: registry settings are never used.
-  const registry: RegistryOptions = {
-    pypiIndexUrl: 'https://pypi.org/simple/',
-    npmRegistryUrl: 'https://registry.npmjs.org/',
-    timeoutMs: 30_000,
-    retries: 0,
-    includePrereleases: false,
-    maxArtifacts: 8,
-  };
+  const registry = localOnlyRegistry();
   const options = { ...defaultScanOptions(registry, process.cwd()), metadata: false };
 
   let peakRss = 0;
@@ -188,7 +167,7 @@ async function run(): Promise<void> {
       root = execFileSync('python3', [join(shared, 'corpus', 'unpack-malicious.py')], { encoding: 'utf8' }).trim();
     }
     let samples = readManifest(manifestPath).filter((s) => values.ecosystem === undefined || s.ecosystem === values.ecosystem);
-    samples = sampleRows(samples, values.sample !== undefined ? Number(values.sample) : undefined);
+    samples = spread(samples, values.sample !== undefined ? Number(values.sample) : undefined);
     const targets = samples.map((s) => join(root, s.path));
     const { outcomes, wallMs } = await runSet(targets, samples.map((s) => `${s.ecosystem}:${s.name}@${s.version}`), 'malicious');
     const caught = (o: Outcome): boolean => o.verdict === 'malicious';
@@ -260,7 +239,7 @@ async function run(): Promise<void> {
       continue;
     }
     let targets = benignTargets(dir);
-    targets = sampleRows(targets, values['benign-sample'] !== undefined ? Number(values['benign-sample']) : undefined);
+    targets = spread(targets, values['benign-sample'] !== undefined ? Number(values['benign-sample']) : undefined);
     const { outcomes, wallMs } = await runSet(targets, targets.map((t) => basename(t)), `benign ${basename(dir)}`);
     const mal = outcomes.filter((o) => o.verdict === 'malicious');
     const sus = outcomes.filter((o) => o.verdict === 'suspicious');

@@ -5,20 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeNpmTgz, makeSdist, makeTarGz, makeWheel, makeZip } from '../helpers/archives.js';
 import { runCli } from '../helpers/cli.js';
+import type { JsonReport } from '../helpers/cli.js';
 
-interface JsonReport {
-  results: {
-    target: string;
-    ecosystem: string;
-    name: string;
-    version: string;
-    verdict: string;
-    score: number;
-    artifacts: { filename: string; sha256: string; size: number }[];
-    findings: { ruleId: string; severity: string; message: string; location: { path: string; line: number }; evidence: string }[];
-    errors: { code: string; message: string }[];
-  }[];
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
 const env = { HOME: dir, PATH: process.env.PATH, VIGIL_CACHE_DIR: join(dir, 'cache') };

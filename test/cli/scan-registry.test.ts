@@ -6,19 +6,8 @@ import { join } from 'node:path';
 import { npmVersion, sdistFile, startRegistryServer, wheelFile } from '../helpers/registry-server.js';
 import type { RegistryServer } from '../helpers/registry-server.js';
 import { runCli } from '../helpers/cli.js';
+import type { JsonReport } from '../helpers/cli.js';
 
-interface JsonReport {
-  results: {
-    target: string;
-    ecosystem: string;
-    name: string;
-    version: string;
-    verdict: string;
-    artifacts: { filename: string; sha256: string }[];
-    findings: { ruleId: string; location: { path: string; line: number } }[];
-    errors: { code: string; message: string }[];
-  }[];
-}
 
 const SETUP = (v: string): string => `from setuptools import setup\nsetup(name="tidy-dates", version="${v}")\n`;
 const INIT = 'def today():\n    import datetime\n    return datetime.date.today()\n';

@@ -23,3 +23,20 @@ export async function runCli(args: readonly string[], options: { env?: NodeJS.Pr
   });
   return { code, stdout: out, stderr: err };
 }
+
+/** The parts of `vigil scan --format json` the tests read. */
+export interface JsonReport {
+  results: {
+    target: string;
+    ecosystem: string;
+    name: string;
+    version: string;
+    verdict: string;
+    score: number;
+    artifacts: { filename: string; sha256: string; size: number }[];
+    findings: { ruleId: string; severity: string; message: string; location: { path: string; line: number }; evidence: string }[];
+    newInRelease?: { ruleId: string; location: { path: string } }[];
+    suppressed?: { reason: string }[];
+    errors: { code: string; message: string }[];
+  }[];
+}
