@@ -602,7 +602,7 @@ export class GuardProxy {
 
   private sendBlocked(res: ServerResponse, reason: string, npm: boolean): void {
     const message = `Blocked by Vigil: ${reason}`;
-    if (npm) this.sendJson(res, 403, { error: message }, 'Forbidden'); // npm prints status text and error
+    if (npm) this.sendJson(res, 403, { error: message }, npmPhrase(res, message));
     else this.sendText(res, 403, `${message}\n`, 'text/plain; charset=utf-8', {}, reasonPhrase(message));
   }
 
@@ -612,7 +612,7 @@ export class GuardProxy {
       return;
     }
     const text = `Vigil proxy: ${message}`;
-    if (npm) this.sendJson(res, status, { error: text }, undefined);
+    if (npm) this.sendJson(res, status, { error: text }, status === 404 ? undefined : npmPhrase(res, text));
     else this.sendText(res, status, `${text}\n`, 'text/plain; charset=utf-8', {}, status === 404 ? undefined : reasonPhrase(text));
   }
 
@@ -634,6 +634,15 @@ export class GuardProxy {
     else res.writeHead(status, all);
     res.end(res.req.method === 'HEAD' ? undefined : data);
   }
+}
+
+/**
+ * The status text for an npm-registry refusal. npm prints the status text and the JSON `error`, so it keeps
+ * the standard text; pnpm and yarn print only the status text, so for them it carries the reason.
+ */
+function npmPhrase(res: ServerResponse, text: string): string | undefined {
+  const agent = res.req.headers['user-agent'] ?? '';
+  return agent.startsWith('npm/') ? undefined : reasonPhrase(text);
 }
 
 function npmFileName(name: string, version: string): string {
