@@ -1053,6 +1053,7 @@ export class FactExtractor {
   }
 
   private attrOf(obj: Val, attr: string): Val {
+    if (attr === '__name__' && obj.k === 'ref' && !obj.name.includes(':')) return str(obj.name.split('.').pop() ?? obj.name);
     if (obj.k === 'ref') {
       const name = normaliseName(obj.name === 'builtins' ? attr : `${obj.name}.${attr}`);
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };

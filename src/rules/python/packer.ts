@@ -3,7 +3,7 @@ import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { triggerOf } from '../../analysis/python/model.js';
 import { isAuto, lineTrigger, textHits, when } from './util.js';
 
-const PACKER_RE = /__pyarmor__|pyarmor_runtime|from\s+pytransform\s+import|__obfuscator__\s*=\s*['"]Hyperion|\bKramer\b\s*\(|_{2,}\s*=\s*lambda\s+_{2,}\s*:\s*__import__\(\s*['"]zlib['"]\s*\)\.decompress\(\s*_{2,}\[::-1\]\)|exec\(\(_\)\(b['"]/;
+const PACKER_RE = /Obfuscated with BlankOBF|\beval\(\s*["'](?:\\(?:x[0-9a-fA-F]{2}|[0-7]{3})){4,}["']\s*\)|__pyarmor__|pyarmor_runtime|from\s+pytransform\s+import|__obfuscator__\s*=\s*['"]Hyperion|\bKramer\b\s*\(|_{2,}\s*=\s*lambda\s+_{2,}\s*:\s*__import__\(\s*['"]zlib['"]\s*\)\.decompress\(\s*_{2,}\[::-1\]\)|exec\(\(_\)\(b['"]/;
 
 export const packer = defineRule<PyPackage, PyReport>({
   meta: {
@@ -15,7 +15,10 @@ export const packer = defineRule<PyPackage, PyReport>({
     ecosystems: ['pypi'],
     description: 'Code that cannot be read statically: marshal/pickle payloads that are executed, PyArmor/Hyperion/Kramer-style packers, .pyc-only modules.',
     examples: {
-      positive: [{ files: { 'setup.py': "import marshal\nexec(marshal.loads(b'\\xe3\\x00\\x00'))\n" } }],
+      positive: [
+        { files: { 'setup.py': "import marshal\nexec(marshal.loads(b'\\xe3\\x00\\x00'))\n" } },
+        { files: { 'pkg/__init__.py': '_e = eval("\\145\\166\\141\\154")\n_c = _e("\\143\\157\\155\\160\\151\\154\\145")\n' } },
+      ],
       negative: [{ files: { 'pkg/cache.py': "import marshal\ndef save(obj, f):\n    marshal.dump(obj, f)\n" } }],
     },
   },

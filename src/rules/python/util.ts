@@ -54,5 +54,9 @@ export function textHits(file: PyFile, re: RegExp, max = 5): { line: number; col
 export function lineTrigger(file: PyFile, line: number): Trigger {
   for (const c of file.facts.calls) if (c.line === line) return triggerOf(file, c);
   for (const s of file.facts.strings) if (s.line === line) return triggerOf(file, { fn: s.fn, main: false });
-  return file.trigger === 'import' ? 'call' : file.trigger;
+  if (file.trigger !== 'import') return file.trigger;
+  // No event on that line: unindented lines are module level (comments, banners, data).
+  let start = 0;
+  for (let i = 1; i < line && start >= 0; i++) start = file.text.indexOf('\n', start) + 1;
+  return start >= 0 && /^\S/.test(file.text.slice(start, start + 1)) ? 'import' : 'call';
 }
