@@ -231,6 +231,10 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
         } else {
           try {
             ex.walkModule(copyTree(treeP, source));
+          } catch (error) {
+            // e.g. pathological nesting: keep the facts gathered so far (partial analysis, never silently clean).
+            ex.facts.parseErrors ??= { line: 1, count: 1 };
+            out.errors.push({ code: 'E_PY_WALK', message: `partial analysis of ${f.path}: ${error instanceof Error ? error.message : String(error)}`, path: f.path });
           } finally {
             treeP.delete();
           }

@@ -67,3 +67,14 @@ test('destinations are classified; data in leading DNS labels keeps the fixed su
   assert.equal(classifyHost('discord.com'), 'messenger');
   assert.equal(makeDest('\uFFFD.probe.interact.sh', false).cls, 'oob');
 });
+
+test('pathological nesting degrades to partial analysis with a finding, never a crash', async () => {
+  const { analyzePython } = await import('../../../src/analysis/python/index.js');
+  const { DEFAULT_LIMITS } = await import('../../../src/core/limits.js');
+  const data = new TextEncoder().encode(`x = ${'('.repeat(3000)}1${')'.repeat(3000)}\n`);
+  const out = await analyzePython(
+    { format: 'directory', files: [{ path: 'setup.py', data, size: data.byteLength }], issues: [], totalBytes: data.byteLength },
+    { ecosystem: 'pypi', artifact: 'x', limits: DEFAULT_LIMITS, deadline: performance.now() + 10_000 },
+  );
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/parse-error'));
+});
