@@ -83,5 +83,16 @@ export function guardedEnvironment(env: NodeJS.ProcessEnv, proxyUrl: string, kee
     // Ask for fresh listings so hidden versions take effect.
     npm_config_prefer_online: 'true',
   });
+  // The command talks only to the loopback proxy (the proxy fetches upstream itself): an HTTP(S)_PROXY
+  // set for the machine must not catch those requests. npm, pnpm, yarn classic and pip read NO_PROXY.
+  const host = new URL(proxyUrl).hostname;
+  for (const name of ['NO_PROXY', 'no_proxy']) out[name] = withNoProxyHost(out[name], host);
   return { env: out, removed: scrubbed.removed, kept: scrubbed.kept, replaced };
+}
+
+/** Adds `host` to a NO_PROXY list, keeping what is there. */
+export function withNoProxyHost(current: string | undefined, host: string): string {
+  if (current === undefined || current.trim() === '') return host;
+  if (current.trim() === '*' || current.split(',').some((h) => h.trim() === host)) return current;
+  return `${current},${host}`;
 }

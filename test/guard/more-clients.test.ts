@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { makeNpmTgz, sri512 } from '../helpers/archives.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { CliIO } from '../../src/cli/command.js';
+import { guardedEnvironment, withNoProxyHost } from '../../src/guard/launch.js';
 import { GuardProxy } from '../../src/guard/proxy.js';
 import type { ArtifactScanner } from '../../src/guard/scanner.js';
 import { ScanCache } from '../../src/guard/scanner.js';
@@ -45,6 +46,7 @@ const REASON = 'postinstall sends process.env to collect.invalid (x.js:3, runs o
 const fakeScanner: ArtifactScanner = async (_bytes, _filename, context) =>
   context.packageName.startsWith('evil') ? { verdict: 'malicious', score: 150, reason: REASON } : { verdict: 'clean', score: 0, reason: 'No suspicious behaviour was found.' };
 
+const DEAD_PROXY = 'http://127.0.0.1:9';
 let upstream: FixtureUpstream;
 let proxy: GuardProxy;
 let registry = '';
@@ -76,6 +78,11 @@ function isolatedEnv(home: string, extra: Record<string, string> = {}): NodeJS.P
     YARN_HTTP_RETRY: '0',
     COREPACK_ENABLE_STRICT: '0',
     CI: '1',
+    // Anything not addressed to the loopback proxy goes to a closed port instead of the internet.
+    // NO_PROXY is left to the caller: `vigil run` must set it. (Yarn berry ignores these variables, and its
+    // own httpProxy setting has no exception for loopback, so berry is confined by its .yarnrc.yml only.)
+    HTTP_PROXY: DEAD_PROXY,
+    HTTPS_PROXY: DEAD_PROXY,
     ...extra,
   };
   return env;
@@ -108,7 +115,7 @@ function pnpm(p: { dir: string; home: string }, ...args: string[]): Promise<Resu
   return spawnClient(
     [PNPM, ...args, '--registry', registry, '--store-dir', join(p.home, 'store'), '--config.cache-dir=' + join(p.home, 'cache'), '--ignore-scripts', '--reporter', 'append-only'],
     p.dir,
-    isolatedEnv(p.home),
+    isolatedEnv(p.home, { NO_PROXY: '127.0.0.1' }),
   );
 }
 
@@ -117,7 +124,7 @@ function yarn1(p: { dir: string; home: string }, ...args: string[]): Promise<Res
   return spawnClient(
     [YARN1, ...args, '--registry', registry, '--cache-folder', join(p.home, 'cache'), '--ignore-scripts', '--non-interactive', '--no-progress'],
     p.dir,
-    isolatedEnv(p.home, { YARN_YARN_OFFLINE_MIRROR: join(p.home, 'mirror') }),
+    isolatedEnv(p.home, { NO_PROXY: '127.0.0.1', YARN_YARN_OFFLINE_MIRROR: join(p.home, 'mirror') }),
   );
 }
 
@@ -130,7 +137,7 @@ function berryProject(p: { dir: string; home: string }, withRegistry: boolean): 
 
 function berry(p: { dir: string; home: string }, ...args: string[]): Promise<Result> {
   berryProject(p, true);
-  return spawnClient([BERRY, ...args], p.dir, isolatedEnv(p.home));
+  return spawnClient([BERRY, ...args], p.dir, isolatedEnv(p.home, { NO_PROXY: '127.0.0.1' }));
 }
 
 /**
@@ -284,4 +291,16 @@ describe('vigil run -- pnpm / yarn', { concurrency: 4 }, () => {
       assert.ok(!existsSync(join(p.dir, 'node_modules/evil-npm')));
     });
   }
+});
+
+test('vigil run exempts its loopback proxy from HTTP(S)_PROXY, keeping the NO_PROXY list', () => {
+  assert.equal(withNoProxyHost(undefined, '127.0.0.1'), '127.0.0.1');
+  assert.equal(withNoProxyHost(' ', '127.0.0.1'), '127.0.0.1');
+  assert.equal(withNoProxyHost('.corp.example,localhost', '127.0.0.1'), '.corp.example,localhost,127.0.0.1');
+  assert.equal(withNoProxyHost('localhost, 127.0.0.1', '127.0.0.1'), 'localhost, 127.0.0.1');
+  assert.equal(withNoProxyHost('*', '127.0.0.1'), '*');
+  const g = guardedEnvironment({ PATH: '/bin', HTTPS_PROXY: 'http://proxy.corp.example:3128', no_proxy: '.corp.example' }, 'http://127.0.0.1:5000', []);
+  assert.equal(g.env.NO_PROXY, '127.0.0.1');
+  assert.equal(g.env.no_proxy, '.corp.example,127.0.0.1');
+  assert.equal(g.env.HTTPS_PROXY, 'http://proxy.corp.example:3128', 'install scripts keep the machine proxy');
 });
