@@ -7,6 +7,8 @@ import type { WorkerRequest } from './worker.js';
 
 export interface PoolOptions {
   jobs: number;
+  /** Replace a worker whose heap + wasm memory passed this many bytes (default 640 MiB). */
+  workerMemoryLimit?: number;
   /** A target that takes longer is stopped (its worker is replaced) and reported as an error. */
   taskTimeoutMs: number;
   onResult?: (result: ScanResult, done: number, total: number) => void;
@@ -68,6 +70,7 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
           const target = targets[index] ?? '';
           worker ??= spawn();
           const w = worker;
+          const memoryLimit = pool.workerMemoryLimit ?? 640 * 1024 * 1024;
           const outcome = await new Promise<{ result: ScanResult; replace: boolean }>((resolve) => {
             const timer = setTimeout(() => resolve({ result: timeoutResult(target, pool.taskTimeoutMs), replace: true }), pool.taskTimeoutMs);
             const cleanup = (): void => {
@@ -76,10 +79,10 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
               w.off('error', onError);
               w.off('exit', onExit);
             };
-            const onMessage = (msg: { id: number; result?: ScanResult; error?: string }): void => {
+            const onMessage = (msg: { id: number; result?: ScanResult; error?: string; memory?: number }): void => {
               if (msg.id !== index) return;
               cleanup();
-              resolve({ result: msg.result ?? crashResult(target, msg.error ?? 'worker failed'), replace: false });
+              resolve({ result: msg.result ?? crashResult(target, msg.error ?? 'worker failed'), replace: (msg.memory ?? 0) > memoryLimit });
             };
             const onError = (error: Error): void => {
               cleanup();

@@ -13,7 +13,12 @@ installDefaultExtensions();
 
 parentPort?.on('message', (request: WorkerRequest) => {
   scanTarget(request.target, request.options).then(
-    (result) => parentPort?.postMessage({ id: request.id, result }),
+    (result) => {
+      // The isolate's own footprint (JS heap + wasm/array buffers), so the pool can recycle a worker
+      // whose parser heaps and caches have grown (wasm memory never shrinks).
+      const m = process.memoryUsage();
+      parentPort?.postMessage({ id: request.id, result, memory: m.heapUsed + m.external });
+    },
     (error: unknown) => parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });
