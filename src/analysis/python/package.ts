@@ -9,11 +9,17 @@ export const SHADOWED_COMMANDS = new Set(
   'pip pip3 python python3 py ls cd cat cp mv rm sudo su ssh scp git aws gcloud az kubectl docker npm node npx yarn curl wget bash sh zsh ps top env which make gcc java go cargo rustc conda poetry pipenv virtualenv twine'.split(' '),
 );
 
+/** Files inside a nested archive (`outer.zip!/inner/file.py`) never run on install or start-up. */
+function inNestedArchive(path: string): boolean {
+  return path.includes('!/');
+}
+
 export function isSetupPy(path: string): boolean {
-  return /^(?:[^/]+\/)?(?:[\w.-]*[_-])?setup\.py$/.test(path);
+  return !inNestedArchive(path) && /^(?:[^/]+\/)?(?:[\w.-]*[_-])?setup\.py$/.test(path);
 }
 
 export function isStartupFile(path: string): boolean {
+  if (inNestedArchive(path)) return false;
   return /(?:^|\/)(?:sitecustomize|usercustomize)\.py$/.test(path) || path.endsWith('.pth');
 }
 

@@ -77,3 +77,11 @@ for (const name of ['ntp-time-helper', 'aws-signing-sdk', 'native-build', 'get-p
     assert.notEqual(score.verdict, 'suspicious', score.reason);
   });
 }
+
+test('files inside a nested archive are not install or start-up hooks', async () => {
+  const { isSetupPy, isStartupFile } = await import('../../../src/analysis/python/package.js');
+  assert.equal(isSetupPy('pkg-1.0/setup.py'), true);
+  assert.equal(isSetupPy('vendor.zip!/setup.py'), false);
+  assert.equal(isStartupFile('pkg/evil.pth'), true);
+  assert.equal(isStartupFile('pkg/inner.whl!/evil.pth'), false);
+});
