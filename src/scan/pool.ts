@@ -7,7 +7,7 @@ import type { WorkerRequest } from './worker.js';
 
 export interface PoolOptions {
   jobs: number;
-  /** Replace a worker whose heap + wasm memory passed this many bytes (default 640 MiB). */
+  /** Replace a worker whose heap + wasm memory passed this many bytes (default 448 MiB). */
   workerMemoryLimit?: number;
   /** A target that takes longer is stopped (its worker is replaced) and reported as an error. */
   taskTimeoutMs: number;
@@ -70,7 +70,7 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
           const target = targets[index] ?? '';
           worker ??= spawn();
           const w = worker;
-          const memoryLimit = pool.workerMemoryLimit ?? 640 * 1024 * 1024;
+          const memoryLimit = pool.workerMemoryLimit ?? 448 * 1024 * 1024;
           const outcome = await new Promise<{ result: ScanResult; replace: boolean }>((resolve) => {
             const timer = setTimeout(() => resolve({ result: timeoutResult(target, pool.taskTimeoutMs), replace: true }), pool.taskTimeoutMs);
             const cleanup = (): void => {
