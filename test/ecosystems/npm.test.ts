@@ -4,21 +4,13 @@ import { unpackArtifact } from '../../src/archive/index.js';
 import { isVigilError } from '../../src/core/errors.js';
 import { downloadArtifact, expectedHashes, resolveRelease, verifyArtifact } from '../../src/ecosystems/index.js';
 import { packumentUrl, parsePackument, pickVersion } from '../../src/ecosystems/npm/index.js';
-import type { RegistryOptions, RemoteArtifact } from '../../src/ecosystems/types.js';
+import type { RemoteArtifact } from '../../src/ecosystems/types.js';
 import { sri512 } from '../helpers/archives.js';
 import { npmVersion, startRegistryServer } from '../helpers/registry-server.js';
+import { registryOptionsFor } from '../helpers/registry-server.js';
 import type { RegistryServer } from '../helpers/registry-server.js';
 
-const options = (server: RegistryServer, extra: Partial<RegistryOptions> = {}): RegistryOptions => ({
-  pypiIndexUrl: server.pypiIndexUrl,
-  npmRegistryUrl: server.npmRegistryUrl,
-  timeoutMs: 5000,
-  retries: 2,
-  retryBaseMs: 5,
-  includePrereleases: false,
-  maxArtifacts: 8,
-  ...extra,
-});
+const options = registryOptionsFor;
 
 const code = (expected: string) => (error: unknown) => isVigilError(error) && error.code === expected;
 

@@ -7,22 +7,12 @@ import { downloadArtifact, resolveRelease, verifyArtifact } from '../../src/ecos
 import { normalizePypiName, parseDistFilename, sameVersion } from '../../src/ecosystems/pypi/names.js';
 import { parseSimpleHtml, remoteHashes, selectArtifacts } from '../../src/ecosystems/pypi/index.js';
 import { parseAnchors, unescapeHtml } from '../../src/ecosystems/pypi/simple.js';
-import type { RegistryOptions } from '../../src/ecosystems/types.js';
 import { sha256Hex } from '../helpers/archives.js';
 import { sdistFile, startRegistryServer, wheelFile } from '../helpers/registry-server.js';
+import { registryOptionsFor } from '../helpers/registry-server.js';
 import type { RegistryServer } from '../helpers/registry-server.js';
 
-const options = (server: RegistryServer, extra: Partial<RegistryOptions> = {}): RegistryOptions => ({
-  pypiIndexUrl: server.pypiIndexUrl,
-  pypiJsonApiUrl: server.pypiJsonApiUrl,
-  npmRegistryUrl: server.npmRegistryUrl,
-  timeoutMs: 5000,
-  retries: 2,
-  retryBaseMs: 5,
-  includePrereleases: false,
-  maxArtifacts: 8,
-  ...extra,
-});
+const options = registryOptionsFor;
 
 const code = (expected: string) => (error: unknown) => isVigilError(error) && error.code === expected;
 

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RegistryOptions } from '../../src/ecosystems/types.js';
 import { makeNpmTgz, makeSdist, makeWheel } from './archives.js';
 import type { FileMap } from './archives.js';
 
@@ -327,5 +328,20 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+  };
+}
+
+/** Registry options pointing at a loopback server (fast retries for tests). */
+export function registryOptionsFor(server: RegistryServer, extra: Partial<RegistryOptions> = {}): RegistryOptions {
+  return {
+    pypiIndexUrl: server.pypiIndexUrl,
+    pypiJsonApiUrl: server.pypiJsonApiUrl,
+    npmRegistryUrl: server.npmRegistryUrl,
+    timeoutMs: 5000,
+    retries: 2,
+    retryBaseMs: 5,
+    includePrereleases: false,
+    maxArtifacts: 8,
+    ...extra,
   };
 }

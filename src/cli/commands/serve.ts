@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/errors.js';
+import { waitForShutdownSignal } from '../signals.js';
 import { startDashboard } from '../../server/app.js';
 import { openStore } from '../../store/index.js';
 import { intOption, parseCommandArgs, stringOption } from '../args.js';
@@ -40,15 +41,7 @@ export const serveCommand: Command = {
       throw new VigilError('E_CONFIG', `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
     }
     io.stdout.write(`vigil serve: ${dashboard.url}/ (store ${store.description}); stop with Ctrl-C\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await waitForShutdownSignal();
     await dashboard.close();
     await store.close();
     return EXIT.OK;

@@ -1,4 +1,5 @@
 import { ALERT_OPTIONS, ALERT_OPTIONS_HELP, alertOnOption, alertSinksFromOptions, dashboardUrlOption } from '../../alerts/config.js';
+import { waitForShutdownSignal } from '../signals.js';
 import { VigilError } from '../../core/errors.js';
 import { startWorkerService } from '../../queue/service.js';
 import { intOption, parseCommandArgs, stringOption } from '../args.js';
@@ -58,15 +59,7 @@ export const workerCommand: Command = {
       log,
     });
     log(`consuming ${queueUrl.replace(/\/\/[^@/]*@/, '//')} -> ${service.store.description}`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await waitForShutdownSignal();
     log('stopping after the running job');
     await service.close();
     return EXIT.OK;
