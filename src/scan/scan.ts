@@ -6,7 +6,7 @@ import { describeError, isVigilError, VigilError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ArtifactInfo, Ecosystem, Finding, ScanError, ScanResult } from '../core/types.js';
-import type { RegistryOptions, ResolvedRelease } from '../ecosystems/types.js';
+import type { RegistryOptions, RemoteArtifact, ResolvedRelease } from '../ecosystems/types.js';
 import { scoreFindings } from '../scoring/score.js';
 import type { ArtifactScan } from './artifact.js';
 import { scanTree, sha256Hex } from './artifact.js';
@@ -128,22 +128,38 @@ async function scanBytes(
   return { scan, identity };
 }
 
+/**
+ * Downloads (verified against the registry's hashes — a mismatch throws and refuses the target) and
+ * scans each artifact of a release.
+ */
+async function scanRemoteArtifacts(
+  remotes: readonly RemoteArtifact[],
+  packageName: string,
+  ecosystem: Ecosystem,
+  options: ScanOptions,
+  cache: ScanCache | undefined,
+  registry?: { versionManifest?: unknown; document?: unknown },
+): Promise<ArtifactScan[]> {
+  const { downloadArtifact } = await import('../ecosystems/index.js');
+  const scans: ArtifactScan[] = [];
+  for (const remote of remotes) {
+    const bytes = await downloadArtifact(remote, options.registry);
+    const artifact: ArtifactInfo = { filename: remote.filename, sha256: sha256Hex(bytes), size: bytes.byteLength, source: remote.url };
+    scans.push((await scanBytes(bytes, artifact, ecosystem, options, cache, packageName, registry)).scan);
+  }
+  return scans;
+}
+
 async function scanRegistryTarget(target: Extract<Target, { kind: 'registry' }>, options: ScanOptions, cache: ScanCache | undefined, started: number): Promise<ScanResult> {
   const ref = target.version !== undefined ? { ecosystem: target.ecosystem, name: target.name, version: target.version } : { ecosystem: target.ecosystem, name: target.name };
   // Loaded on demand: local scans (and the workers that run them) never load the registry clients.
-  const { downloadArtifact, resolveRelease } = await import('../ecosystems/index.js');
+  const { resolveRelease } = await import('../ecosystems/index.js');
   const release = await resolveRelease(ref, options.registry);
   const identity = { ecosystem: target.ecosystem, name: release.name, version: release.version };
   if (release.artifacts.length === 0) throw new VigilError('E_NOT_FOUND', `${target.ecosystem}:${release.name} ${release.version} has no downloadable files`);
-  const scans: ArtifactScan[] = [];
-  for (const remote of release.artifacts) {
-    // Integrity failures throw and refuse the whole target.
-    const bytes = await downloadArtifact(remote, options.registry);
-    const artifact: ArtifactInfo = { filename: remote.filename, sha256: sha256Hex(bytes), size: bytes.byteLength, source: remote.url };
-    const registry = target.ecosystem === 'npm' ? { versionManifest: release.versionManifest, document: release.registryDocument } : undefined;
-    const { scan } = await scanBytes(bytes, artifact, target.ecosystem, options, cache, release.name, registry);
-    scans.push(scan);
-  }
+  // npm: the packument's manifest goes along for manifest-confusion checks.
+  const registry = target.ecosystem === 'npm' ? { versionManifest: release.versionManifest, document: release.registryDocument } : undefined;
+  const scans = await scanRemoteArtifacts(release.artifacts, release.name, target.ecosystem, options, cache, registry);
   const extra: Finding[] = [];
   const errors: ScanError[] = [];
   if (options.metadata) {
@@ -175,16 +191,11 @@ async function scanPreviousRelease(
 ): Promise<{ scans: ArtifactScan[]; version: string } | undefined> {
   const version = release.previousVersion;
   if (version === undefined) return undefined;
-  const { downloadArtifact, resolveRelease } = await import('../ecosystems/index.js');
+  const { resolveRelease } = await import('../ecosystems/index.js');
   const prev = await resolveRelease({ ecosystem: target.ecosystem, name: release.name, version }, { ...options.registry, maxArtifacts: 2 });
   const kinds = new Set(release.artifacts.map((a) => a.kind));
   const chosen = prev.artifacts.filter((a) => kinds.has(a.kind)).slice(0, 2);
-  const scans: ArtifactScan[] = [];
-  for (const remote of chosen.length > 0 ? chosen : prev.artifacts.slice(0, 1)) {
-    const bytes = await downloadArtifact(remote, options.registry);
-    const artifact: ArtifactInfo = { filename: remote.filename, sha256: sha256Hex(bytes), size: bytes.byteLength, source: remote.url };
-    scans.push((await scanBytes(bytes, artifact, target.ecosystem, options, cache, prev.name)).scan);
-  }
+  const scans = await scanRemoteArtifacts(chosen.length > 0 ? chosen : prev.artifacts.slice(0, 1), prev.name, target.ecosystem, options, cache);
   return { scans, version: prev.version };
 }
 

@@ -8,6 +8,7 @@ import { decodeBase64, decodeHex, fromCharCodes, isReadable } from './decode.js'
 import { SRC, envSource, stringSource } from './sources.js';
 import { analyzeShell, type ShellFact } from './shell.js';
 import { findStringArray, type StringArrayDecoder } from './obfuscator.js';
+import { child, isNode, kids, type Node } from './ast.js';
 
 export type SinkKind = 'network' | 'dns' | 'exec' | 'eval' | 'fs-write' | 'fs-delete' | 'fs-read' | 'require';
 
@@ -91,25 +92,12 @@ interface Val {
   decoder?: boolean;
 }
 
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
 
 const EMPTY: Val = Object.freeze({ taint: 0, dec: 0 });
 const MAX_STR = 1 << 20;
 const MAX_EVENTS = 2000;
 const MAX_DEPTH = 300;
 
-function isNode(x: unknown): x is Node {
-  return typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string';
-}
-function child(n: Node, key: string): Node | undefined {
-  const c = n[key];
-  return isNode(c) ? c : undefined;
-}
-function kids(n: Node, key: string): Node[] {
-  const c = n[key];
-  if (!Array.isArray(c)) return [];
-  return c.filter(isNode);
-}
 function str(n: Node, key: string): string | undefined {
   const c = n[key];
   return typeof c === 'string' ? c : undefined;

@@ -5,19 +5,9 @@
  * shift (bounded), then calls `D(0x1e5)` (also through aliases) fold to their strings.
  */
 
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+import { child, isNode, kids, type Node } from './ast.js';
 
-function isNode(x: unknown): x is Node {
-  return typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string';
-}
-function child(n: Node, key: string): Node | undefined {
-  const c = n[key];
-  return isNode(c) ? c : undefined;
-}
-function kids(n: Node, key: string): Node[] {
-  const c = n[key];
-  return Array.isArray(c) ? c.filter(isNode) : [];
-}
+
 function name(n: Node | undefined): string | undefined {
   return n?.type === 'Identifier' && typeof n['name'] === 'string' ? n['name'] : undefined;
 }
