@@ -12,8 +12,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
+import { pythonParser } from '../src/analysis/python/parser.js';
 import { unpackArtifact } from '../src/archive/index.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { localOnlyRegistry, percentile, spread } from './common.js';
@@ -71,11 +70,7 @@ async function main(): Promise<void> {
   const options = { ...defaultScanOptions(registry, process.cwd()), metadata: false };
 
   // 1. Floor: unpack + parse only.
-  await Parser.init();
-  const require = createRequire(import.meta.url);
-  const pyWasm = require.resolve('tree-sitter-python/tree-sitter-python.wasm');
-  const parser = new Parser();
-  parser.setLanguage(await Language.load(pyWasm));
+  const parser = await pythonParser();
   const decoder = new TextDecoder();
   let floorBytes = 0;
   const t0 = performance.now();
