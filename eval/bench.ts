@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       sample: { type: 'string' },
       'floor-sample': { type: 'string' },
       jobs: { type: 'string' },
+      'young-mb': { type: 'string' },
     },
   });
   const repo = resolve(new URL('../..', import.meta.url).pathname);
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
   const t2 = performance.now();
-  const results = await scanAll(files, options, { jobs, taskTimeoutMs: 60_000 });
+  const results = await scanAll(files, options, { jobs, taskTimeoutMs: 60_000, ...(values['young-mb'] !== undefined ? { youngGenerationMb: Number(values['young-mb']) } : {}) });
   const wall = performance.now() - t2;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);

@@ -7,12 +7,17 @@ import type { WorkerRequest } from './worker.js';
 
 export interface PoolOptions {
   jobs: number;
+  /** Young-generation size of each worker's heap in MiB (default 192, i.e. 64 MiB semi-spaces). */
+  youngGenerationMb?: number;
   /** Replace a worker whose heap + wasm memory passed this many bytes (default 448 MiB). */
   workerMemoryLimit?: number;
   /** A target that takes longer is stopped (its worker is replaced) and reported as an error. */
   taskTimeoutMs: number;
   onResult?: (result: ScanResult, done: number, total: number) => void;
 }
+
+/** Default young-generation size of a worker heap (MiB); see PoolOptions.youngGenerationMb. */
+const YOUNG_GENERATION_MB = 192;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
@@ -55,12 +60,16 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
     return results;
   }
   const workerUrl = new URL('./worker.js', import.meta.url);
+
   let next = 0;
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       let worker: Worker | undefined;
       const spawn = (): Worker => {
-        const w = new Worker(workerUrl);
+        // A large young generation: scans allocate many short-lived objects (syntax-tree copies,
+        // folded strings); with V8's default nursery most time went to scavenges and promotions.
+        // Measured on 1,000 corpus packages: 30% less time and lower peak memory (docs/PERFORMANCE.md).
+        const w = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: pool.youngGenerationMb ?? YOUNG_GENERATION_MB } });
         w.unref();
         return w;
       };

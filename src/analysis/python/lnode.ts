@@ -108,19 +108,26 @@ export interface CopyCursor {
   done(): void;
 }
 
-/** Copies a tree; `maxNodes` bounds memory for pathological inputs (the rest is dropped). */
+/** Punctuation tokens no analysis looks at; leaving them out of the copy saves a third of its nodes. */
+const PUNCTUATION = new Set(['(', ')', ',', '[', ']', '{', '}', '.', ';']);
+
+/**
+ * Copies a tree without its punctuation tokens (a MISSING token is kept: it marks a syntax error);
+ * `maxNodes` bounds memory for pathological inputs (the rest is dropped).
+ */
 export function copyTree(tree: Tree, src: string, maxNodes = 2_000_000, cursor: CopyCursor = directCursor(tree) ?? publicCursor(tree)): LNode {
   const types = tree.language.types;
   const fieldNames = tree.language.fields;
+  const skip = types.map((t) => PUNCTUATION.has(t));
   const lines = new Lines(src);
   let count = 0;
-  const make = (): LNode => {
+  const make = (typeId: number): LNode => {
     const missing = cursor.isMissing();
-    const n = new LNode(src, lines, count++, types[cursor.typeId()] ?? 'ERROR', cursor.isNamed(), missing, cursor.startIndex(), cursor.endIndex());
+    const n = new LNode(src, lines, count++, types[typeId] ?? 'ERROR', cursor.isNamed(), missing, cursor.startIndex(), cursor.endIndex());
     if (missing || n.type === 'ERROR') n.hasError = true;
     return n;
   };
-  const root = make();
+  const root = make(cursor.typeId());
   const stack: { node: LNode; children: LNode[]; fields: (string | null)[] }[] = [];
   const open = (node: LNode): void => {
     const frame = { node, children: [] as LNode[], fields: [] as (string | null)[] };
@@ -132,15 +139,18 @@ export function copyTree(tree: Tree, src: string, maxNodes = 2_000_000, cursor: 
     if (!cursor.firstChild()) return root;
     open(root);
     for (;;) {
-      const frame = stack[stack.length - 1] as (typeof stack)[number];
-      const node = make();
-      frame.children.push(node);
-      frame.fields.push(fieldNames[cursor.fieldId()] ?? null);
-      if (node.hasError) for (const a of stack) a.node.hasError = true;
-      if (count >= maxNodes) return root;
-      if (cursor.firstChild()) {
-        open(node);
-        continue;
+      const typeId = cursor.typeId();
+      if (skip[typeId] !== true || cursor.isMissing()) {
+        const frame = stack[stack.length - 1] as (typeof stack)[number];
+        const node = make(typeId);
+        frame.children.push(node);
+        frame.fields.push(fieldNames[cursor.fieldId()] ?? null);
+        if (node.hasError) for (const a of stack) a.node.hasError = true;
+        if (count >= maxNodes) return root;
+        if (cursor.firstChild()) {
+          open(node);
+          continue;
+        }
       }
       while (!cursor.nextSibling()) {
         if (!cursor.parent()) return root;

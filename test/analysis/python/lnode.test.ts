@@ -42,11 +42,15 @@ function serialise(root: LNode): string[] {
   return out;
 }
 
+const PUNCTUATION = ['(', ')', ',', '[', ']', '{', '}', '.', ';'];
+
+/** Positions from the public API, of the nodes a copy keeps (it leaves punctuation out). */
 function positions(root: Node): string[] {
   const out: string[] = [];
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const n = stack.pop() as Node;
+    if (!n.isNamed && !n.isMissing && PUNCTUATION.includes(n.type)) continue;
     out.push(`${n.startIndex}:${n.startPosition.row}:${n.startPosition.column}`);
     for (let i = n.childCount - 1; i >= 0; i--) stack.push(n.child(i) as Node);
   }
@@ -78,6 +82,24 @@ test('the direct cursor copy equals the public-API copy, rows and columns includ
     assert.deepEqual(lnodePositions(fast), positions(tree.rootNode));
     tree.delete();
   }
+});
+
+test('a copy leaves punctuation out but keeps a MISSING token', async () => {
+  const parser = await pythonParser();
+  const src = 'def f(:\n  pass\n';
+  const tree = parsePython(parser, src, 5_000) as Tree;
+  const root = copyTree(tree, src);
+  const types: string[] = [];
+  const stack: LNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop() as LNode;
+    types.push(n.isMissing ? `MISSING ${n.type}` : n.type);
+    stack.push(...n.children);
+  }
+  assert.ok(!types.includes('('));
+  assert.ok(types.includes('MISSING )'));
+  assert.ok(root.hasError);
+  tree.delete();
 });
 
 test('a copy bounded by maxNodes stops early and still returns the root', async () => {
