@@ -5,17 +5,14 @@
 import { createDecipheriv } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
+/** Bytes as a binary string; Node's latin1 codec maps each byte to the code point of the same value. */
 export function bytesToBinary(bytes: Uint8Array): string {
-  let out = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) out += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return out;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
+/** The inverse: the low byte of each UTF-16 code unit (latin1 encoding does exactly that). */
 export function binaryToBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
+  return Buffer.from(s, 'latin1');
 }
 
 /** UTF-8 decode of a binary string (invalid sequences become U+FFFD). */
