@@ -3,6 +3,8 @@
  * code points 0-255), which keeps folding cheap. Every decoder returns undefined on malformed input.
  */
 import { createDecipheriv } from 'node:crypto';
+import { bunzip2 } from '../../archive/bzip2.js';
+import { unxz } from '../../archive/xz.js';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
 /** Bytes as a binary string; Node's latin1 codec maps each byte to the code point of the same value. */
@@ -145,6 +147,16 @@ export function decompress(binary: string, kind: Decompressor, max: number): str
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `lzma.decompress` (xz container) and `bz2.decompress` with an output cap, using the archive layer's
+ * decoders. A capped or corrupt stream gives undefined: a partial payload is not analysed as code.
+ */
+export function decompressOther(binary: string, kind: 'xz' | 'bzip2', max: number): string | undefined {
+  const bytes = binaryToBytes(binary);
+  const r = kind === 'xz' ? unxz(bytes, max) : bunzip2(bytes, max);
+  return r.capped || r.error !== undefined ? undefined : bytesToBinary(r.data);
 }
 
 /** True when a binary string looks like readable text (code, commands, URLs). */

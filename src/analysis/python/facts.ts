@@ -23,6 +23,7 @@ import {
   utf16leDecode,
   utf8Decode,
   utf8Encode,
+  decompressOther,
 } from './decode.js';
 import { parsePython } from './parser.js';
 import type { Dest, DictVal, FuncVal, ListVal, StrVal, Taint, Val } from './values.js';
@@ -1375,8 +1376,11 @@ export class FactExtractor {
         return d !== undefined ? this.decodedStr(d, s0, { bytes: true }) : this.decodeFail(a0);
       }
       case 'lzma.decompress':
-      case 'bz2.decompress':
-        return this.decodeFail(a0, name);
+      case 'bz2.decompress': {
+        if (s0 === undefined) return this.decodeFail(a0, name);
+        const d = decompressOther(s0.s, name === 'bz2.decompress' ? 'bzip2' : 'xz', max);
+        return d !== undefined ? this.decodedStr(d, s0, { bytes: true }) : this.decodeFail(a0, name);
+      }
       case 'codecs.decode':
       case 'codecs.encode': {
         const enc = (isStr(args[1]) ? args[1].s : isStr(kw['encoding']) ? kw['encoding'].s : 'utf-8').toLowerCase().replace(/[-_]/g, '');

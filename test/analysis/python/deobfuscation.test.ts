@@ -78,3 +78,18 @@ test('pathological nesting degrades to partial analysis with a finding, never a 
   );
   assert.ok(out.findings.some((f) => f.ruleId === 'py/parse-error'));
 });
+
+test('lzma (xz) and bz2 payloads are decompressed and analysed', async () => {
+  for (const [mod, blob] of [
+    ['lzma', '/Td6WFoAAATm1rRGAgAhARYAAAB0L+Wj4AMsAE9dADSbSme4Ujxz7TRXYRHYsfwF4tukqEV3MLJeobBTJR4qouUcONer8du52Hyk0UI4oAY6RkFrXVHV8Nz8vzlfVkd28Kpc8/MgSx+Vl6yLAAAAABLRO4BImRK3AAFrrQYAAAC/L7oMscRn+wIAAAAABFla'],
+    ['bz2', 'QlpoOTFBWSZTWSVr5B0AAQZZgAAQQOGAEi7n32QgAHISVAZB5TQAZAqVTIM1MhiZPU0052kbXkbkZ1yJJx5sI0xxI1wphlpnb2IsqEfrvngIuCPVQilM9eoRtvf9yECHwiwIrBJbPOahdRmlHum7gjm/H8XckU4UJAla+QdA'],
+  ] as const) {
+    const f = await facts(`import base64, ${mod}\nexec(${mod}.decompress(base64.b64decode('${blob}')))\n`);
+    const cmd = f.commands.find((c) => c.cmd.includes('curl https://x.invalid/a'));
+    assert.ok(cmd !== undefined, `${mod}: the decoded command is found`);
+    assert.equal(cmd.line, 2);
+  }
+  // A corrupt stream is a decode failure, not an exception.
+  const bad = await facts("import lzma\nexec(lzma.decompress(b'\\xfd7zXZ\\x00\\x00garbage'))\n");
+  assert.equal(bad.commands.length, 0);
+});
