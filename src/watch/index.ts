@@ -1,8 +1,10 @@
 export type { WatchAdvisory, WatchDeps } from './types.js';
-export { addProject, projectId } from './projects.js';
+export { addProject, addRepository, projectId } from './projects.js';
 export { advisoryAlert, dependencyReleaseAlert, runProject, runWatchOnce } from './run.js';
 export type { ProjectRunResult, WatchRunOptions } from './run.js';
-export { advisoryAudit, createWatchDeps, lockfileDirectDependencies } from './wiring.js';
+export { advisoryAudit, checkoutRepository, createWatchDeps, lockfileDirectDependencies } from './wiring.js';
 export type { AuditWiring } from './wiring.js';
 export { runWatchDaemon } from './daemon.js';
 export type { WatchDaemonOptions } from './daemon.js';
+export { RepoCache, defaultRepoCacheDir, hardenedGitConfig, looksLikeRepoUrl, parseRepoUrl, repoFromProjectPath, repoProjectPath, runGit } from './repo.js';
+export type { GitRunOptions, RepoCacheOptions, RepoRef, RepoScheme } from './repo.js';

@@ -10,6 +10,7 @@ import type { AlertRaiser } from '../alerts/types.js';
 import { newFindings } from '../queue/pipeline.js';
 import type { AlertRecord, AlertSeverity, DirectDependency, ProjectRecord, ReleaseRecord, ResultStore } from '../store/types.js';
 import { normalizeName, releasePath } from '../store/types.js';
+import { repoFromProjectPath } from './repo.js';
 import type { WatchAdvisory, WatchDeps } from './types.js';
 
 export interface WatchRunOptions {
@@ -87,14 +88,30 @@ export async function runProject(project: ProjectRecord, o: WatchRunOptions): Pr
     if (await o.alerts.raise(a)) result.newAlerts++;
   };
   let dependencies = project.dependencies;
-  try {
-    dependencies = await o.deps.directDependencies(project.path);
-  } catch (error) {
-    result.errors.push(`lockfiles: ${describeError(error)}`);
+  // A repository project is read from its clone, updated to the remote head first; when that fails,
+  // the dependencies recorded last time are still checked against the registry.
+  let localPath: string | undefined = project.path;
+  if (repoFromProjectPath(project.path) !== undefined) {
+    localPath = undefined;
+    if (o.deps.checkout === undefined) result.errors.push('repository: no repository cache configured');
+    else {
+      try {
+        localPath = await o.deps.checkout(project);
+      } catch (error) {
+        result.errors.push(`repository: ${describeError(error)}`);
+      }
+    }
   }
-  if (o.deps.audit !== undefined) {
+  if (localPath !== undefined) {
     try {
-      const advisories = await o.deps.audit(project.path);
+      dependencies = await o.deps.directDependencies(localPath);
+    } catch (error) {
+      result.errors.push(`lockfiles: ${describeError(error)}`);
+    }
+  }
+  if (o.deps.audit !== undefined && localPath !== undefined) {
+    try {
+      const advisories = await o.deps.audit(localPath);
       result.advisories = advisories.length;
       for (const a of advisories) await raise(advisoryAlert(project, a));
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { Ecosystem, Severity } from '../core/types.js';
 import type { ScanJob } from '../queue/types.js';
-import type { DirectDependency, ReleaseRecord } from '../store/types.js';
+import type { DirectDependency, ProjectRecord, ReleaseRecord } from '../store/types.js';
 
 /** One advisory affecting one package of a watched project (from `vigil audit`'s engine). */
 export interface WatchAdvisory {
@@ -29,4 +29,9 @@ export interface WatchDeps {
   latestVersion(ecosystem: Ecosystem, name: string): Promise<string | undefined>;
   /** Scans one release, reusing a stored result. */
   scan(job: ScanJob): Promise<ReleaseRecord>;
+  /**
+   * For a project watched by repository URL: bring its clone up to date with the remote and return the
+   * clone's folder. Undefined: repository projects cannot be checked (reported as an error).
+   */
+  checkout?: (project: ProjectRecord) => Promise<string>;
 }

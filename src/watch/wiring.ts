@@ -5,7 +5,9 @@ import type { Ecosystem } from '../core/types.js';
 import { VigilError } from '../core/errors.js';
 import type { ScanPipelineOptions } from '../queue/pipeline.js';
 import { scanRelease } from '../queue/pipeline.js';
-import type { DirectDependency } from '../store/types.js';
+import type { DirectDependency, ProjectRecord } from '../store/types.js';
+import type { RepoCache } from './repo.js';
+import { repoFromProjectPath } from './repo.js';
 import type { WatchAdvisory, WatchDeps } from './types.js';
 
 /** Direct, pinned registry dependencies found in the lockfiles/manifests under `path`. */
@@ -50,11 +52,22 @@ export function createWatchDeps(options: {
   latestVersion: (ecosystem: Ecosystem, name: string) => Promise<string | undefined>;
   audit?: (path: string) => Promise<WatchAdvisory[]>;
   directDependencies?: (path: string) => Promise<DirectDependency[]>;
+  /** Clones of projects watched by repository URL. */
+  repos?: RepoCache;
 }): WatchDeps {
+  const { repos } = options;
   return {
     directDependencies: options.directDependencies ?? lockfileDirectDependencies,
+    ...(repos !== undefined ? { checkout: (project: ProjectRecord) => checkoutRepository(repos, project) } : {}),
     ...(options.audit !== undefined ? { audit: options.audit } : {}),
     latestVersion: options.latestVersion,
     scan: async (job) => (await scanRelease(job, options.pipeline)).record,
   };
+}
+
+/** Updates the clone of a project watched by URL to the remote head; returns the clone's folder. */
+export async function checkoutRepository(repos: RepoCache, project: ProjectRecord): Promise<string> {
+  const ref = repoFromProjectPath(project.path);
+  if (ref === undefined) throw new VigilError('E_TARGET', `${project.path} is not a repository URL`);
+  return repos.update(project.id, ref);
 }

@@ -11,9 +11,10 @@ import type { ScanPipelineOptions } from '../../queue/pipeline.js';
 import { RedisJobQueue, parseRedisUrl } from '../../queue/redis.js';
 import { loadRegistryClient } from '../../queue/registry.js';
 import type { JobQueue } from '../../queue/types.js';
-import { openStore } from '../../store/index.js';
+import { defaultDataDir, openStore } from '../../store/index.js';
 import type { ResultStore } from '../../store/types.js';
-import { addProject } from '../../watch/projects.js';
+import { addProject, addRepository } from '../../watch/projects.js';
+import { RepoCache, defaultRepoCacheDir, looksLikeRepoUrl, repoFromProjectPath, repoProjectPath } from '../../watch/repo.js';
 import { runWatchDaemon } from '../../watch/daemon.js';
 import { advisoryAudit, createWatchDeps, lockfileDirectDependencies } from '../../watch/wiring.js';
 import type { WatchAdvisory } from '../../watch/types.js';
@@ -21,15 +22,19 @@ import { intOption, listOption, parseCommandArgs, stringOption } from '../args.j
 import type { CliIO, Command } from '../command.js';
 import { EXIT } from '../command.js';
 
-const HELP = `Usage: vigil watch add PATH [--store S]
+const HELP = `Usage: vigil watch add PATH|REPO-URL [--branch NAME] [--store S]
        vigil watch list [--store S] [--json]
-       vigil watch remove ID|PATH [--store S]
+       vigil watch remove ID|PATH|REPO-URL [--store S]
        vigil watch run [--once | --interval SECONDS] [--feed NAME]... [options]
 
 Stay informed about the projects you depend on and the registries you pull from.
 
   add PATH     register a project directory (or one lockfile); its direct dependencies are read from
                package-lock.json, pnpm-lock.yaml, yarn.lock, poetry.lock, requirements.txt, …
+  add URL      register a git repository (https://, http://, ssh://, git://, file:// or
+               user@host:owner/repo.git): it is cloned shallowly (no hooks, filters or submodules) into
+               the store's repository cache and re-fetched before every run. URLs with credentials are
+               refused: use a git credential helper or an SSH key for private repositories
   list         registered projects with their status and last run
   remove       forget a project
   run          every cycle: follow the chosen registry feeds and scan each new release; re-audit every
@@ -39,6 +44,9 @@ Stay informed about the projects you depend on and the registries you pull from.
 
 Options:
   --store URL|PATH       results store (default SQLite at $VIGIL_DATA_DIR/vigil.db; postgres://…?schema=…)
+  --branch NAME          'add URL': watch this branch (default: the remote's default branch)
+  --repo-cache DIR       clones of watched repositories (default <store>-repos/ next to an SQLite
+                         store, $VIGIL_DATA_DIR/repos/<store> for PostgreSQL)
   --once                 one cycle, wait for its scans, exit 1 if new alerts were raised (cron/CI)
   --interval SECONDS     time between cycles of the daemon (default 300)
   --feed NAME            follow a registry feed (repeatable): ${FEED_NAMES.join(', ')}
@@ -66,6 +74,8 @@ const OPTIONS = {
   db: { type: 'string' },
   online: { type: 'boolean' },
   json: { type: 'boolean' },
+  branch: { type: 'string' },
+  'repo-cache': { type: 'string' },
   ...ALERT_OPTIONS,
 } as const;
 
@@ -102,10 +112,14 @@ export const watchCommand: Command = {
     const storeSpec = stringOption(values, 'store') ?? io.env.VIGIL_STORE;
     switch (sub) {
       case 'add': {
-        if (rest.length === 0) throw new VigilError('E_USAGE', "watch add needs a PATH (see 'vigil watch --help')");
+        if (rest.length === 0) throw new VigilError('E_USAGE', "watch add needs a PATH or a repository URL (see 'vigil watch --help')");
+        const branch = stringOption(values, 'branch');
+        if (branch !== undefined && !rest.every(looksLikeRepoUrl)) throw new VigilError('E_USAGE', '--branch applies to repository URLs only');
         return withStore(storeSpec, io, async (store) => {
           for (const path of rest) {
-            const p = await addProject(store, path, io.cwd, { directDependencies: lockfileDirectDependencies });
+            const p = looksLikeRepoUrl(path)
+              ? await addRepository(store, path, { ...(branch !== undefined ? { branch } : {}), repos: repoCache(values, store, io), deps: { directDependencies: lockfileDirectDependencies } })
+              : await addProject(store, path, io.cwd, { directDependencies: lockfileDirectDependencies });
             io.stdout.write(`watching ${p.name} (${p.id}): ${p.dependencies.length} direct dependencies, ${p.path}\n`);
           }
           return EXIT.OK;
@@ -118,7 +132,7 @@ export const watchCommand: Command = {
             io.stdout.write(`${JSON.stringify(projects, null, 2)}\n`);
             return EXIT.OK;
           }
-          if (projects.length === 0) io.stdout.write("no watched projects (add one with 'vigil watch add PATH')\n");
+          if (projects.length === 0) io.stdout.write("no watched projects (add one with 'vigil watch add PATH|REPO-URL')\n");
           for (const p of projects) {
             io.stdout.write(`${p.id}  ${p.status.padEnd(7)}  ${p.name}  ${p.path}\n    ${p.summary}${p.lastRunAt !== undefined ? ` (last run ${p.lastRunAt})` : ''}\n`);
           }
@@ -129,9 +143,13 @@ export const watchCommand: Command = {
           let removed = 0;
           for (const target of rest) {
             const projects = await store.listProjects();
-            const match = projects.find((p) => p.id === target || p.path === resolve(io.cwd, target));
-            if (match !== undefined && (await store.removeProject(match.id))) removed++;
-            else io.stderr.write(`vigil watch: no watched project '${target}'\n`);
+            const asRepo = looksLikeRepoUrl(target) ? repoFromProjectPath(target) : undefined;
+            const match = projects.find((p) => p.id === target || p.path === target
+              || (asRepo !== undefined ? p.path === repoProjectPath(asRepo) : p.path === resolve(io.cwd, target)));
+            if (match !== undefined && (await store.removeProject(match.id))) {
+              removed++;
+              if (repoFromProjectPath(match.path) !== undefined) repoCache(values, store, io).remove(match.id);
+            } else io.stderr.write(`vigil watch: no watched project '${target}'\n`);
           }
           return removed === rest.length && removed > 0 ? EXIT.OK : EXIT.ERROR;
         });
@@ -142,6 +160,12 @@ export const watchCommand: Command = {
     }
   },
 };
+
+function repoCache(values: Parameters<typeof stringOption>[0], store: ResultStore, io: CliIO): RepoCache {
+  const explicit = stringOption(values, 'repo-cache');
+  const dir = explicit !== undefined ? resolve(io.cwd, explicit) : defaultRepoCacheDir(store.description, defaultDataDir(io.env));
+  return new RepoCache({ dir, env: io.env });
+}
 
 async function runWatch(values: Record<string, unknown>, io: CliIO, storeSpec: string | undefined): Promise<number> {
   const v = values as Parameters<typeof stringOption>[0];
@@ -184,7 +208,7 @@ async function runWatch(values: Record<string, unknown>, io: CliIO, storeSpec: s
   let audit: ((path: string) => Promise<WatchAdvisory[]>) | undefined;
   if (online || existsSync(dbPath)) audit = advisoryAudit({ env: io.env, dbPath, online });
   else if ((await store.listProjects()).length > 0) log(`no advisory database at ${dbPath}: projects are not re-audited (run 'vigil db update' or pass --online)`);
-  const deps = createWatchDeps({ pipeline, latestVersion: registry.latestVersion, ...(audit !== undefined ? { audit } : {}) });
+  const deps = createWatchDeps({ pipeline, latestVersion: registry.latestVersion, repos: repoCache(v, store, io), ...(audit !== undefined ? { audit } : {}) });
   const controller = new AbortController();
   const release = waitForSignal(controller);
   try {
