@@ -1126,27 +1126,49 @@ export class FactExtractor {
     return { k: 'unknown', from: `env:${name}` };
   }
 
+  /**
+   * Unrolls a comprehension with constant iterables: any number of `for` clauses and `if` filters
+   * (`chr(x // 2) for x in [...] if a != b`). A filter that does not fold to a number is taken as
+   * true: obfuscators use opaque always-true predicates, and keeping an item errs towards analysis.
+   */
   private evalComprehension(node: Node, scope: Scope): Val {
     const body = field(node, 'body') ?? kids(node)[0];
     const clauses = kids(node).filter((k) => k.type === 'for_in_clause' || k.type === 'if_clause');
-    const forClause = clauses[0];
-    if (body === undefined || forClause === undefined || forClause.type !== 'for_in_clause') return UNKNOWN;
-    const left = field(forClause, 'left');
-    const right = field(forClause, 'right');
-    const src = right !== undefined ? this.evalExpr(right, scope) : UNKNOWN;
-    const items = asList(src);
+    const first = clauses[0];
+    if (body === undefined || first === undefined || first.type !== 'for_in_clause') return UNKNOWN;
+    const firstRight = field(first, 'right');
+    const src = firstRight !== undefined ? this.evalExpr(firstRight, scope) : UNKNOWN;
     const inner: Scope = { ...scope, vars: new Map(), parent: scope };
-    if (items === undefined || clauses.length !== 1 || left === undefined || items.length > MAX_ITER) {
+    const out: Val[] = [];
+    let budget = MAX_ITER;
+    // Returns false when the comprehension cannot be unrolled (unknown iterable, too many items).
+    const run = (i: number): boolean => {
+      const c = clauses[i];
+      if (c === undefined) {
+        out.push(this.evalExprQuiet(body, inner));
+        return --budget > 0 && !this.facts.timedOut;
+      }
+      if (c.type === 'if_clause') {
+        const cond = kids(c)[0];
+        const v = cond !== undefined ? this.evalExpr(cond, inner) : UNKNOWN;
+        return v.k === 'num' && v.n === 0 ? true : run(i + 1);
+      }
+      const left = field(c, 'left');
+      const right = field(c, 'right');
+      const items = i === 0 ? asList(src) : right !== undefined ? asList(this.evalExpr(right, inner)) : undefined;
+      if (items === undefined || left === undefined || items.length > budget) return false;
+      for (const it of items) {
+        this.bindTarget(left, it, inner);
+        if (!run(i + 1)) return false;
+      }
+      return true;
+    };
+    if (!run(0) || this.facts.timedOut) {
+      const left = field(first, 'left');
       if (left !== undefined) this.bindTarget(left, withTaint({ k: 'unknown' }, taintOf(src)), inner);
       for (const c of clauses.slice(1)) this.evalExpr(kids(c)[0] ?? c, inner);
       const bv = this.evalExpr(body, inner);
       return withTaint({ k: 'unknown' }, unionTaint(taintOf(bv), taintOf(src)));
-    }
-    const out: Val[] = [];
-    for (const it of items) {
-      this.bindTarget(left, it, inner);
-      out.push(this.evalExprQuiet(body, inner));
-      if (this.facts.timedOut) return UNKNOWN;
     }
     return withTaint({ k: 'list', items: out }, taintOf(src));
   }
@@ -1178,7 +1200,9 @@ export class FactExtractor {
     const args: Val[] = [];
     const kw: Record<string, Val> = {};
     let splatTaint: Taint | undefined;
-    if (argsNode !== undefined) {
+    // `f(x for x in y)`: tree-sitter gives the generator itself as the arguments node.
+    if (argsNode?.type === 'generator_expression') args.push(this.evalExpr(argsNode, scope));
+    else if (argsNode !== undefined) {
       for (const a of kids(argsNode)) {
         if (a.type === 'keyword_argument') {
           const n = field(a, 'name')?.text ?? '';
@@ -1398,6 +1422,17 @@ export class FactExtractor {
       case 'cloudpickle.loads': {
         this.facts.execs.push({ ...this.ev(node, scope), via: name, code: undefined, fromDecoded: s0?.dec === true, fromNetwork: hasNet(taintOf(a0)), sources: sourceLabels(taintOf(a0)) });
         return { k: 'unknown', from: name, taint: new Set(['code-object']) };
+      }
+      case 'setattr': {
+        // setattr(__builtins__, 'x', exec) makes `x` a global alias of exec for every later lookup.
+        const attr = args[1];
+        const value = args[2];
+        if (a0?.k === 'ref' && a0.name === 'builtins' && isStr(attr) && !attr.partial && value !== undefined) {
+          let root = scope;
+          while (root.parent !== undefined) root = root.parent;
+          root.vars.set(attr.s, value);
+        }
+        return { k: 'unknown', from: 'setattr()' };
       }
       case 'getattr': {
         const obj = a0;
@@ -1780,7 +1815,8 @@ export class FactExtractor {
     const fact: ExecFact = { ...this.ev(node, scope), via: name, code: code?.slice(0, 2000), fromDecoded: a0?.k === 'str' && a0.dec === true, fromNetwork: hasNet(t), sources: sourceLabels(t), ...(netHost !== undefined ? { netHost } : {}) };
     if (a0?.k === 'unknown' && (a0.from === 'decoded' || (a0.taint?.has('code-object') ?? false))) fact.fromDecoded = true;
     this.facts.execs.push(fact);
-    if (code !== undefined && code.length > 0 && name !== 'runpy.run_path') this.walkDecoded(code, node, scope);
+    // exec(code) without its own globals runs in the caller's namespace: what it defines is visible after.
+    if (code !== undefined && code.length > 0 && name !== 'runpy.run_path') this.walkDecoded(code, node, scope, args.length === 1);
     return { k: 'unknown', from: `${name}()` };
   }
 
@@ -1811,7 +1847,7 @@ export class FactExtractor {
   }
 
   /** Parses decoded code and walks it with every event mapped to the original location. */
-  private walkDecoded(code: string, node: Node, scope: Scope): void {
+  private walkDecoded(code: string, node: Node, scope: Scope, shareScope = false): void {
     if (this.depth >= this.opts.maxDecodeDepth) {
       this.facts.decodeDepthHit = true;
       return;
@@ -1825,7 +1861,7 @@ export class FactExtractor {
     this.depth++;
     this.facts.decodedPayloads++;
     try {
-      const inner: Scope = { ...scope, vars: new Map(), parent: scope };
+      const inner: Scope = shareScope ? scope : { ...scope, vars: new Map(), parent: scope };
       this.walkBlock(copyTree(tree, code), inner);
     } finally {
       this.depth--;

@@ -102,3 +102,20 @@ test('identifiers in mathematical or full-width letters are the names Python see
   assert.ok(f.sinks.some((s) => s.line === 2), 'the request through the disguised module name is a sink');
   assert.ok(f.commands.some((c) => c.line === 3 && c.via.startsWith('subprocess')), 'the disguised subprocess call is a command');
 });
+
+test('generator arguments, filtered comprehensions and builtins aliased with setattr fold', async () => {
+  // `f(x for x in y)` passes the generator itself; the `if` filter is an opaque always-true predicate.
+  const f = await facts(
+    [
+      'import os',
+      "eval(''.join(chr(i) for i in [101, 120, 101, 99]))(\"setattr(__builtins__, '_x', exec)\")",
+      "_x(''.join(chr(int(c / 2)) for c in [210, 218, 224, 222, 228, 232, 64, 222, 230] if _x != print) + '; os.system(\"id\")')",
+    ].join('\n') + '\n',
+  );
+  assert.ok(f.execs.some((e) => e.via === 'exec' && e.line === 2 && e.code?.startsWith('setattr')), 'eval("exec") is exec');
+  assert.ok(f.execs.some((e) => e.via === 'exec' && e.line === 3), 'the alias defined by setattr(__builtins__) is exec');
+  assert.ok(f.commands.some((c) => c.cmd === 'id' && c.line === 3));
+  // A filter that folds to false drops the item.
+  const g = await facts("x = ''.join(c for c in ['a', 'b', 'c'] if 0)\nexec('import os; os.system(\"' + x + 'id\")')\n");
+  assert.ok(g.commands.some((c) => c.cmd === 'id'));
+});
