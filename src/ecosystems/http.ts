@@ -1,7 +1,9 @@
 /**
- * HTTP GET for registry clients: timeout (AbortSignal), retries with exponential backoff and jitter
- * on network errors, 5xx and 429 (honouring a bounded Retry-After), a response size cap enforced while
- * reading, and failures mapped to VigilError codes (E_NOT_FOUND, E_RATE_LIMITED, E_NETWORK, E_LIMIT).
+ * HTTP for every outbound client (registry clients here, the install guard's upstream, registry feeds):
+ * `fetchWithRetries` does one buffered exchange with a timeout (AbortSignal), retries on network errors,
+ * 5xx and 429, and a response size cap enforced while reading. `httpGet` is the registry clients' GET on
+ * top of it: exponential backoff with jitter honouring a bounded Retry-After, credentials from the URL,
+ * and failures mapped to VigilError codes (E_NOT_FOUND, E_RATE_LIMITED, E_NETWORK, E_LIMIT).
  */
 import { VigilError, describeError } from '../core/errors.js';
 import { vigilVersion } from '../core/version.js';
@@ -49,7 +51,24 @@ export function redactUrl(url: string): string {
 /** Basic credentials seen in a URL, per origin, reused for later URLs of that origin (like pip). */
 const originCredentials = new Map<string, string>();
 
-/** Moves `user:password@` from the URL (which fetch refuses) into a Basic Authorization header. */
+/** Moves `user:password@` out of a parsed URL (which fetch refuses) into a Basic Authorization value. */
+export function moveCredentials(parsed: URL): { url: string; authorization?: string } {
+  if (parsed.username === '' && parsed.password === '') return { url: parsed.toString() };
+  let user = parsed.username;
+  let password = parsed.password;
+  try {
+    user = decodeURIComponent(user);
+    password = decodeURIComponent(password);
+  } catch {
+    // use them as written
+  }
+  const bare = new URL(parsed.toString());
+  bare.username = '';
+  bare.password = '';
+  return { url: bare.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+/** Credentials of the URL into a header; a URL without them reuses those seen earlier for its origin. */
 function splitCredentials(url: string): { url: string; authorization?: string } {
   let parsed: URL;
   try {
@@ -61,19 +80,9 @@ function splitCredentials(url: string): { url: string; authorization?: string } 
     const known = originCredentials.get(parsed.origin);
     return known !== undefined ? { url, authorization: known } : { url };
   }
-  let user = parsed.username;
-  let password = parsed.password;
-  try {
-    user = decodeURIComponent(user);
-    password = decodeURIComponent(password);
-  } catch {
-    // use them as written
-  }
-  parsed.username = '';
-  parsed.password = '';
-  const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  originCredentials.set(parsed.origin, authorization);
-  return { url: parsed.toString(), authorization };
+  const moved = moveCredentials(parsed);
+  if (moved.authorization !== undefined) originCredentials.set(parsed.origin, moved.authorization);
+  return moved;
 }
 
 function hostOf(url: string): string {
@@ -101,11 +110,11 @@ function backoff(attempt: number, base: number, max: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+async function readBody(response: Response, maxBytes: number, tooLarge: (declaredBytes: number | undefined) => string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? '');
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new VigilError('E_LIMIT', `response from ${hostOf(url)} is ${declared} bytes, over the ${maxBytes}-byte limit`);
+    throw new VigilError('E_LIMIT', tooLarge(declared));
   }
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
@@ -114,10 +123,10 @@ async function readBody(response: Response, maxBytes: number, url: string): Prom
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.length;
+    total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new VigilError('E_LIMIT', `response from ${hostOf(url)} is over the ${maxBytes}-byte limit`);
+      throw new VigilError('E_LIMIT', tooLarge(undefined));
     }
     chunks.push(value);
   }
@@ -125,19 +134,92 @@ async function readBody(response: Response, maxBytes: number, url: string): Prom
   let offset = 0;
   for (const c of chunks) {
     out.set(c, offset);
-    offset += c.length;
+    offset += c.byteLength;
   }
   return out;
 }
 
-class Retryable extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message);
+/** Why the last attempt of `fetchWithRetries` failed. */
+export type FetchFailure =
+  | { kind: 'unreachable'; error: unknown; timedOut: boolean }
+  | { kind: 'status'; status: number; retryAfterMs: number | undefined }
+  | { kind: 'read'; error: unknown };
+
+export interface FetchOptions {
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  /** Per-attempt limit for the whole exchange (headers and body), in ms. */
+  timeoutMs: number;
+  /** Extra attempts after the first on network errors, failed body reads, 429 and 5xx (0 = try once). */
+  retries: number;
+  /** Largest body accepted, in bytes: checked against Content-Length and enforced while reading. */
+  maxBytes: number;
+  /** Message of the E_LIMIT error; `declaredBytes` is set when Content-Length already says too much. */
+  tooLarge: (declaredBytes: number | undefined) => string;
+  /** Milliseconds to wait before retry number `retry` (1 = the first retry); undefined gives up. */
+  retryDelay: (retry: number, failure: FetchFailure) => number | undefined;
+  /** Statuses whose body is read; any other status comes back with an empty body. Default: all. */
+  readBodyOf?: (status: number) => boolean;
+}
+
+export type FetchOutcome = { ok: true; response: HttpResponse } | { ok: false; failure: FetchFailure };
+
+/**
+ * The one HTTP exchange every client here is built on: fetch with a per-attempt timeout, redirects
+ * followed, retries on network errors, failed body reads, 429 and 5xx, and the body buffered whole under
+ * a size cap (never a partial body). Any other status is an answer, returned for the caller to judge;
+ * too large a body throws E_LIMIT at once. When the attempts are used up, the last failure is returned
+ * so each caller words its own error.
+ */
+export async function fetchWithRetries(url: string, options: FetchOptions): Promise<FetchOutcome> {
+  let failure: FetchFailure | undefined;
+  for (let attempt = 0; attempt <= options.retries; attempt++) {
+    if (failure !== undefined) {
+      const wait = options.retryDelay(attempt, failure);
+      if (wait === undefined) break;
+      await sleep(wait);
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: options.method ?? 'GET',
+        ...(options.headers !== undefined ? { headers: options.headers } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: 'follow',
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      failure = { kind: 'unreachable', error, timedOut };
+      continue;
+    }
+    const status = response.status;
+    if (status === 429 || status >= 500) {
+      await response.body?.cancel().catch(() => undefined);
+      failure = { kind: 'status', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
+      continue;
+    }
+    const answer = { url: response.url || url, status, contentType: response.headers.get('content-type') ?? '' };
+    if (options.readBodyOf !== undefined && !options.readBodyOf(status)) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: true, response: { ...answer, body: new Uint8Array(0) } };
+    }
+    try {
+      return { ok: true, response: { ...answer, body: await readBody(response, options.maxBytes, options.tooLarge) } };
+    } catch (error) {
+      if (error instanceof VigilError) throw error;
+      failure = { kind: 'read', error };
+    }
   }
+  return { ok: false, failure: failure ?? { kind: 'unreachable', error: new Error('no attempt was made'), timedOut: false } };
+}
+
+/** A failure in words: `timed out after N ms`, `HTTP 503`, or the underlying network error. */
+export function describeFetchFailure(failure: FetchFailure, timeoutMs: number): string {
+  if (failure.kind === 'status') return `HTTP ${failure.status}`;
+  if (failure.kind === 'unreachable' && failure.timedOut) return `timed out after ${timeoutMs} ms`;
+  return describeError((failure.error as { cause?: unknown }).cause ?? failure.error);
 }
 
 /** GET with retries. 404/410 -> E_NOT_FOUND; 429 after retries -> E_RATE_LIMITED; others -> E_NETWORK. */
@@ -147,51 +229,37 @@ export async function httpGet(rawUrl: string, options: HttpOptions): Promise<Htt
   const base = options.retryBaseMs ?? 500;
   const maxDelay = options.maxRetryDelayMs ?? 30_000;
   const host = hostOf(url);
-  let last: Retryable | undefined;
-  for (let attempt = 0; attempt <= options.retries; attempt++) {
-    if (attempt > 0 && last !== undefined) {
-      const wanted = last.retryAfterMs ?? backoff(attempt - 1, base, maxDelay);
-      if (wanted > maxDelay) break; // the registry asks us to wait longer than we are willing to
-      await sleep(wanted);
-    }
-    let response: Response;
-    try {
-      response = await fetch(target, {
-        headers: { 'user-agent': userAgent(), ...(authorization !== undefined ? { authorization } : {}), ...options.headers },
-        signal: AbortSignal.timeout(options.timeoutMs),
-        redirect: 'follow',
-      });
-    } catch (error) {
-      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const cause = (error as { cause?: unknown }).cause;
-      const detail = timedOut ? `timed out after ${options.timeoutMs} ms` : describeError(cause ?? error);
-      last = new Retryable(`cannot reach ${host}: ${detail}`, undefined, undefined);
-      continue;
-    }
-    const status = response.status;
-    if (status === 429 || status >= 500) {
-      await response.body?.cancel().catch(() => undefined);
-      last = new Retryable(`${host} answered HTTP ${status} for ${url}`, status, parseRetryAfter(response.headers.get('retry-after')));
-      continue;
-    }
-    if (status === 404 || status === 410) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new VigilError('E_NOT_FOUND', `not found on ${host}: ${url} (HTTP ${status})`);
-    }
-    if (status < 200 || status >= 300) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new VigilError('E_NETWORK', `${host} answered HTTP ${status} for ${url}`);
-    }
-    try {
-      const body = await readBody(response, options.maxBytes, url);
-      return { url: response.url || target, status, contentType: response.headers.get('content-type') ?? '', body };
-    } catch (error) {
-      if (error instanceof VigilError) throw error;
-      last = new Retryable(`reading the response from ${host} failed: ${describeError((error as { cause?: unknown }).cause ?? error)}`, undefined, undefined);
-    }
+  const outcome = await fetchWithRetries(target, {
+    headers: { 'user-agent': userAgent(), ...(authorization !== undefined ? { authorization } : {}), ...options.headers },
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    maxBytes: options.maxBytes,
+    tooLarge: (declared) =>
+      declared !== undefined
+        ? `response from ${host} is ${declared} bytes, over the ${options.maxBytes}-byte limit`
+        : `response from ${host} is over the ${options.maxBytes}-byte limit`,
+    retryDelay: (retry, failure) => {
+      const wanted = (failure.kind === 'status' ? failure.retryAfterMs : undefined) ?? backoff(retry - 1, base, maxDelay);
+      // A registry asking us to wait longer than we are willing to ends the retries.
+      return wanted > maxDelay ? undefined : wanted;
+    },
+    readBodyOf: (status) => status >= 200 && status < 300,
+  });
+  const attempts = `after ${options.retries + 1} attempts`;
+  if (!outcome.ok) {
+    const { failure } = outcome;
+    if (failure.kind === 'status' && failure.status === 429) throw new VigilError('E_RATE_LIMITED', `rate limited by ${host} (HTTP 429) ${attempts}`);
+    const detail = describeFetchFailure(failure, options.timeoutMs);
+    if (failure.kind === 'status') throw new VigilError('E_NETWORK', `${host} answered HTTP ${failure.status} for ${url} (${attempts})`);
+    if (failure.kind === 'read') throw new VigilError('E_NETWORK', `reading the response from ${host} failed: ${detail} (${attempts})`);
+    throw new VigilError('E_NETWORK', `cannot reach ${host}: ${detail} (${attempts})`);
   }
-  if (last?.status === 429) throw new VigilError('E_RATE_LIMITED', `rate limited by ${host} (HTTP 429) after ${options.retries + 1} attempts`);
-  throw new VigilError('E_NETWORK', `${last?.message ?? `cannot reach ${host}`} (after ${options.retries + 1} attempts)`);
+  const { response } = outcome;
+  if (response.status === 404 || response.status === 410) {
+    throw new VigilError('E_NOT_FOUND', `not found on ${host}: ${url} (HTTP ${response.status})`);
+  }
+  if (response.status < 200 || response.status >= 300) throw new VigilError('E_NETWORK', `${host} answered HTTP ${response.status} for ${url}`);
+  return response;
 }
 
 const utf8 = new TextDecoder('utf-8');

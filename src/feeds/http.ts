@@ -1,4 +1,5 @@
-import { VigilError, describeError } from '../core/errors.js';
+import { VigilError } from '../core/errors.js';
+import { describeFetchFailure, fetchWithRetries } from '../ecosystems/http.js';
 
 export interface FetchTextOptions {
   method?: 'GET' | 'POST';
@@ -8,43 +9,29 @@ export interface FetchTextOptions {
   maxBytes?: number;
 }
 
-/** Fetches a feed document with a timeout and a size cap; non-2xx is an error. */
+/** Fetches a feed document with a timeout and a size cap (the shared `fetchWithRetries`, one attempt); non-2xx is an error. */
 export async function fetchText(url: string, options: FetchTextOptions = {}): Promise<string> {
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: options.method ?? 'GET',
-      headers: { 'user-agent': 'vigil-feeds', ...(options.headers ?? {}) },
-      ...(options.body !== undefined ? { body: options.body } : {}),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
-  } catch (error) {
-    throw new VigilError('E_NETWORK', `feed ${new URL(url).host}: ${describeError(error)}`, { cause: error });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const host = new URL(url).host;
+  const outcome = await fetchWithRetries(url, {
+    ...(options.method !== undefined ? { method: options.method } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    headers: { 'user-agent': 'vigil-feeds', ...(options.headers ?? {}) },
+    timeoutMs,
+    retries: 0,
+    maxBytes,
+    tooLarge: () => `feed document larger than ${maxBytes} bytes`,
+    retryDelay: () => undefined,
+    readBodyOf: (status) => status >= 200 && status < 300,
+  });
+  if (!outcome.ok) {
+    const { failure } = outcome;
+    if (failure.kind === 'status' && failure.status === 429) throw new VigilError('E_RATE_LIMITED', `feed ${host}: rate limited`);
+    if (failure.kind === 'status') throw new VigilError('E_NETWORK', `feed ${host}: HTTP ${failure.status}`);
+    throw new VigilError('E_NETWORK', `feed ${host}: ${describeFetchFailure(failure, timeoutMs)}`, { cause: failure.error });
   }
-  if (res.status === 429) throw new VigilError('E_RATE_LIMITED', `feed ${new URL(url).host}: rate limited`);
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new VigilError('E_NETWORK', `feed ${new URL(url).host}: HTTP ${res.status}`);
-  }
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new VigilError('E_LIMIT', `feed document larger than ${maxBytes} bytes`);
-  }
-  const reader = res.body?.getReader();
-  if (reader === undefined) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new VigilError('E_LIMIT', `feed document larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const { status, body } = outcome.response;
+  if (status < 200 || status >= 300) throw new VigilError('E_NETWORK', `feed ${host}: HTTP ${status}`);
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }

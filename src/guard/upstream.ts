@@ -1,8 +1,12 @@
 /**
- * Minimal upstream HTTP client for the install guard: whole-body fetches with a timeout, a size limit and
- * retries on network errors and 5xx/429. Bodies are always buffered so nothing partial is ever passed on.
+ * Upstream HTTP client for the install guard: whole-body fetches with a timeout, a size limit and
+ * retries on network errors and 5xx/429 (the shared `fetchWithRetries`). Bodies are always buffered so
+ * nothing partial is ever passed on. Unlike the registry clients, any other status is handed back: the
+ * proxy answers 404 itself and refuses the rest.
  */
-import { VigilError, describeError } from '../core/errors.js';
+import { VigilError } from '../core/errors.js';
+import { describeFetchFailure, fetchWithRetries, moveCredentials } from '../ecosystems/http.js';
+import type { HttpResponse } from '../ecosystems/http.js';
 
 export interface UpstreamOptions {
   /** Per-attempt timeout for the whole response (headers + body), in ms. */
@@ -22,54 +26,13 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
   retryDelayMs: 200,
 };
 
-export interface UpstreamResponse {
-  status: number;
-  /** Final URL after redirects. */
-  url: string;
-  contentType: string;
-  body: Uint8Array;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? '');
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel();
-    throw new VigilError('E_LIMIT', `upstream response is larger than ${maxBytes} bytes`);
-  }
-  if (res.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new VigilError('E_LIMIT', `upstream response is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
+export type UpstreamResponse = HttpResponse;
 
 /** Only http(s) upstreams. Credentials in the URL (private indexes) are moved into a Basic auth header. */
 function prepare(url: string): { url: string; authorization?: string } {
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new VigilError('E_CONFIG', `unsupported upstream URL scheme: ${u.protocol}`);
-  if (u.username === '' && u.password === '') return { url: u.toString() };
-  const auth = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
-  u.username = '';
-  u.password = '';
-  return { url: u.toString(), authorization: `Basic ${auth}` };
+  return moveCredentials(u);
 }
 
 /**
@@ -78,27 +41,19 @@ function prepare(url: string): { url: string; authorization?: string } {
  */
 export async function fetchUpstream(url: string, accept: string | undefined, options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS): Promise<UpstreamResponse> {
   const target = prepare(url);
-  let lastError: unknown;
-  for (let attempt = 0; attempt <= options.retries; attempt++) {
-    if (attempt > 0) await sleep(options.retryDelayMs * 2 ** (attempt - 1));
-    try {
-      const headers: Record<string, string> = { 'user-agent': 'vigil-guard' };
-      if (accept !== undefined) headers.accept = accept;
-      if (target.authorization !== undefined) headers.authorization = target.authorization;
-      const signal = AbortSignal.timeout(options.timeoutMs);
-      const res = await fetch(target.url, { headers, signal, redirect: 'follow' });
-      if (res.status >= 500 || res.status === 429) {
-        await res.body?.cancel();
-        lastError = new VigilError('E_NETWORK', `upstream answered HTTP ${res.status} for ${target.url}`);
-        continue;
-      }
-      const body = await readLimited(res, options.maxBytes);
-      return { status: res.status, url: res.url || target.url, contentType: res.headers.get('content-type') ?? '', body };
-    } catch (error) {
-      if (error instanceof VigilError && error.code === 'E_LIMIT') throw error;
-      lastError = error;
-    }
-  }
-  if (lastError instanceof VigilError) throw lastError;
-  throw new VigilError('E_NETWORK', `upstream request failed for ${target.url}: ${describeError(lastError)}`, { cause: lastError });
+  const headers: Record<string, string> = { 'user-agent': 'vigil-guard' };
+  if (accept !== undefined) headers.accept = accept;
+  if (target.authorization !== undefined) headers.authorization = target.authorization;
+  const outcome = await fetchWithRetries(target.url, {
+    headers,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    maxBytes: options.maxBytes,
+    tooLarge: () => `upstream response is larger than ${options.maxBytes} bytes`,
+    retryDelay: (retry) => options.retryDelayMs * 2 ** (retry - 1),
+  });
+  if (outcome.ok) return outcome.response;
+  const { failure } = outcome;
+  if (failure.kind === 'status') throw new VigilError('E_NETWORK', `upstream answered HTTP ${failure.status} for ${target.url}`);
+  throw new VigilError('E_NETWORK', `upstream request failed for ${target.url}: ${describeFetchFailure(failure, options.timeoutMs)}`, { cause: failure.error });
 }
