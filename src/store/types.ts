@@ -4,26 +4,23 @@
  * share it: SQLite (embedded default) and PostgreSQL (scale-out). Every write is an idempotent upsert,
  * so a job that runs twice (retry, stalled-job recovery) never duplicates a row.
  */
-import type { ArtifactInfo, Ecosystem, Finding, ScanError, Verdict } from '../core/types.js';
+import type { Ecosystem, ScanResult, Verdict } from '../core/types.js';
 
-/** One scanned release. */
-export interface ReleaseRecord {
+/**
+ * One scanned release: the verdict, findings and artifacts of its `ScanResult` (the same fields, so the
+ * two cannot drift apart), narrowed to a known ecosystem, plus what the store keeps about the scan.
+ */
+export interface ReleaseRecord
+  extends Pick<ScanResult, 'ecosystem' | 'name' | 'version' | 'verdict' | 'score' | 'reason' | 'artifacts' | 'findings' | 'errors' | 'newInRelease' | 'durationMs'> {
   /** `releaseKey(ecosystem, name, version)`. */
   key: string;
+  /** A stored release always comes from a registry. */
   ecosystem: Ecosystem;
-  name: string;
-  version: string;
-  verdict: Verdict;
-  score: number;
-  reason: string;
-  artifacts: ArtifactInfo[];
-  findings: Finding[];
-  errors: ScanError[];
-  /** Findings absent from the previous release's stored result, when that result is known. */
-  newInRelease?: Finding[];
+  /** The stored `newInRelease` compares with the previous release's stored result, when that is known. */
   previousVersion?: string;
   /** What asked for the scan: `feed:npm-changes`, `watch`, `cli`, ... */
   source: string;
+  /** Always recorded for a stored scan. */
   durationMs: number;
   /** ISO time of the (last) scan. */
   scannedAt: string;
