@@ -60,15 +60,57 @@ function pthCode(text: string): string {
 }
 
 const INTERESTING_LINE = /^\s*(?:import|from)\s|exec|eval|compile|b64decode|decompress|system|Popen|subprocess|urlopen|requests\.|socket|__import__|getattr/;
+const BLOCK_HEADER = /^\s*(?:if|elif|else|try|except|finally|with|for|while|def|class|async)\b[^\n]{0,400}:\s*(?:#[^\n]*)?$/;
+
+/** Encoded-data runs (base64, hex, `\xNN` escapes) this long are cut down before parsing. */
+const HUGE_RUN = 262144;
+const RUN_KEEP = 32768;
+
+function isRunChar(c: number): boolean {
+  // A-Z a-z 0-9 + / = and backslash
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 92;
+}
 
 /**
- * Files over the parse limit: keep only top-level lines that import or look like they run something
- * (blank the rest, so line numbers stay right), within a byte budget. A bounded scan, not a full parse.
+ * Cuts the middle out of enormous encoded literals (embedded executables), keeping a head and a tail
+ * whose lengths are multiples of 4 from each end, so base64 and hex still decode block by block: the
+ * code around the blob, and what the decoded payload does before and after its own embedded data,
+ * stay visible. A 10 MB `exec(b64decode('…'))` costs what a 64 KB one does.
+ */
+export function elideHugeLiterals(text: string): string {
+  if (text.length < HUGE_RUN) return text;
+  // A plain scan: a regular expression with a quantifier this large overflows V8's backtracking stack.
+  const parts: string[] = [];
+  let copied = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isRunChar(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= HUGE_RUN) {
+      const tail = RUN_KEEP + ((i - start) % 4);
+      parts.push(text.slice(copied, start + RUN_KEEP));
+      copied = i - tail;
+    }
+    start = -1;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+/**
+ * Files still over the parse limit: keep only the lines that import or look like they run something,
+ * and the block headers around them (blank the rest, so line numbers stay right), within a byte budget.
+ * A bounded scan, not a full parse.
  */
 function reducedSource(text: string, budget: number): string {
   let used = 0;
   const out = text.split('\n').map((line) => {
-    if (used > budget || line.length > budget || /^\s/.test(line) || !INTERESTING_LINE.test(line.slice(0, 4096))) return '';
+    if (used > budget || line.length > budget) return '';
+    const head = line.slice(0, 4096);
+    if (!INTERESTING_LINE.test(head) && !BLOCK_HEADER.test(head)) return '';
     used += line.length;
     return line;
   });
@@ -220,7 +262,8 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
     let entry = cacheGet(key);
     if (entry === undefined) {
-      const source = f.size > maxParseBytes && !overBudget ? reducedSource(text, maxParseBytes) : text;
+      const elided = elideHugeLiterals(text);
+      const source = elided.length > maxParseBytes && !overBudget ? reducedSource(elided, maxParseBytes) : elided;
       if (overBudget || source === '') entry = { facts: emptyFacts(), parsed: false };
       else {
         const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000 }, moduleNameOf(f.path, root) ?? '__main__');
