@@ -17,6 +17,8 @@ export const ALERT_OPTIONS: OptionSpec = {
   'email-to': { type: 'string', multiple: true },
   'email-from': { type: 'string' },
   smtp: { type: 'string' },
+  'smtp-ca-file': { type: 'string' },
+  'smtp-allow-plain-auth': { type: 'boolean' },
   'alerts-file': { type: 'string' },
   'dashboard-url': { type: 'string' },
   'alert-on': { type: 'string' },
@@ -27,7 +29,12 @@ export const ALERT_OPTIONS_HELP = `Alerts (each new alert goes to every sink; an
   --slack URL            POST a Slack-compatible {text} payload (incoming webhook; repeatable)
   --discord URL          POST a Discord-compatible {content, embeds} payload (repeatable)
   --email-to ADDR        send e-mail to ADDR (repeatable); needs --smtp and --email-from
-  --smtp URL             smtp://host:port (plain, local relay) or smtps://user:pass@host:465
+  --smtp URL             smtp://[user:pass@]host[:25] (STARTTLS when the server offers it),
+                         smtp+starttls://user:pass@host:587 (STARTTLS required) or
+                         smtps://user:pass@host:465 (implicit TLS). Certificates are verified;
+                         credentials are never sent without TLS
+  --smtp-ca-file PATH    PEM CA certificate(s) that sign the relay's certificate (private relays)
+  --smtp-allow-plain-auth  allow AUTH without TLS (a trusted relay on this host only)
   --email-from ADDR      sender address
   --alerts-file PATH     append one JSON object per alert (JSON lines)
   --dashboard-url URL    base URL of 'vigil serve' for evidence links (default http://127.0.0.1:8080)
@@ -43,7 +50,12 @@ export function alertSinksFromOptions(values: ParsedCommandArgs['values'], cwd: 
     const smtp = stringOption(values, 'smtp');
     const from = stringOption(values, 'email-from');
     if (smtp === undefined || from === undefined) throw new VigilError('E_USAGE', '--email-to needs --smtp and --email-from');
-    sinks.push(smtpSink({ url: smtp, from, to }));
+    const caFile = stringOption(values, 'smtp-ca-file');
+    sinks.push(smtpSink({
+      url: smtp, from, to,
+      ...(caFile !== undefined ? { caFile: resolve(cwd, caFile) } : {}),
+      ...(values['smtp-allow-plain-auth'] === true ? { allowPlainAuth: true } : {}),
+    }));
   }
   const file = stringOption(values, 'alerts-file');
   if (file !== undefined) sinks.push(jsonlSink(resolve(cwd, file)));

@@ -3,8 +3,8 @@ export { WEBHOOK_FORMATS, emailText, evidenceUrl, webhookPayload } from './forma
 export type { WebhookFormat } from './format.js';
 export { webhookSink } from './webhook.js';
 export type { WebhookOptions } from './webhook.js';
-export { buildMessage, isValidAddress, sendMail, smtpSink } from './smtp.js';
-export type { MailMessage, SmtpOptions } from './smtp.js';
+export { buildMessage, isValidAddress, readCaFile, sendMail, smtpSink } from './smtp.js';
+export type { MailMessage, SmtpOptions, SmtpTransportOptions } from './smtp.js';
 export { jsonlSink } from './jsonl.js';
 export { createAlertDispatcher } from './dispatcher.js';
 export type { DispatcherOptions } from './dispatcher.js';
