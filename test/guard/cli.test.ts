@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeWheel } from '../helpers/archives.js';
-import { startFixtureUpstream } from './fixture-upstream.js';
+import { startRegistryServer } from '../helpers/registry-server.js';
 
 const bin = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
 const wheel = makeWheel('goodpkg', '1.0', { 'goodpkg/__init__.py': 'V = 1\n' });
 
 test('vigil proxy serves, logs decisions as JSON lines and shuts down on SIGINT', async () => {
-  const upstream = await startFixtureUpstream([{ project: 'goodpkg', version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: wheel }], []);
-  const child = spawn(process.execPath, [bin, 'proxy', '--port', '0', '--upstream-pypi', upstream.pypiUrl, '--upstream-npm', upstream.npmUrl, '--db', '/nonexistent/vigil.db', '--scan-threads', '0'], {
+  const upstream = await startRegistryServer({ pypi: [{ name: 'goodpkg', files: [{ version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: wheel }] }] });
+  const child = spawn(process.execPath, [bin, 'proxy', '--port', '0', '--upstream-pypi', upstream.pypiIndexUrl, '--upstream-npm', upstream.npmRegistryUrl, '--db', '/nonexistent/vigil.db', '--scan-threads', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

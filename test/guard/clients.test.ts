@@ -9,11 +9,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeNpmTgz, makeSdist, makeWheel } from '../helpers/archives.js';
-import { GuardProxy } from '../../src/guard/proxy.js';
-import type { ArtifactScanner } from '../../src/guard/scanner.js';
 import { ScanCache } from '../../src/guard/scanner.js';
-import { startFixtureUpstream } from './fixture-upstream.js';
-import type { FixtureUpstream } from './fixture-upstream.js';
+import { evilByName, startGuardedRegistry } from './guarded-registry.js';
+import type { GuardedRegistry } from './guarded-registry.js';
 
 const goodWheel = makeWheel('goodpkg', '1.0', { 'goodpkg/__init__.py': 'VALUE = 1\n' });
 const good11 = makeWheel('goodpkg', '1.1', { 'goodpkg/__init__.py': 'VALUE = 2\n' });
@@ -27,16 +25,12 @@ const scoped = makeNpmTgz({ name: '@scope/thing', version: '1.0.0' }, { 'index.j
 const evilNpm = makeNpmTgz({ name: 'evil-npm', version: '1.0.0', scripts: { postinstall: 'node x.js' } }, { 'x.js': '/* inert */' });
 const tamperNpm = makeNpmTgz({ name: 'tamper-npm', version: '1.0.0' }, { 'index.js': '1;' });
 
-const fakeScanner: ArtifactScanner = async (_bytes, _filename, context) =>
-  context.packageName.startsWith('evil')
-    ? { verdict: 'malicious', score: 150, reason: 'setup.py sends os.environ to collect.invalid (setup.py:2, runs on install).' }
-    : { verdict: 'clean', score: 0, reason: 'No suspicious behaviour was found.' };
+const fakeScanner = evilByName('setup.py sends os.environ to collect.invalid (setup.py:2, runs on install).');
 
 const hasPip = spawnSync('python3', ['-m', 'pip', '--version']).status === 0;
 const hasNpm = spawnSync('npm', ['--version'], { shell: false }).status === 0;
 
-let upstream: FixtureUpstream;
-let proxy: GuardProxy;
+let guarded: GuardedRegistry;
 let base = '';
 let work = '';
 
@@ -70,34 +64,36 @@ function npm(cwd: string, ...args: string[]): Promise<{ code: number | null; out
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'vigil-clients-'));
   writeFileSync(join(work, 'npmrc'), '');
-  upstream = await startFixtureUpstream(
-    [
-      { project: 'goodpkg', version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: goodWheel },
-      { project: 'goodpkg', version: '1.1', filename: 'goodpkg-1.1-py3-none-any.whl', bytes: good11 },
-      { project: 'evilpkg', version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist },
-      { project: 'tamperpkg', version: '1.0', filename: 'tamperpkg-1.0-py3-none-any.whl', bytes: tamperWheel, tampered: goodWheel },
-    ],
-    [
-      { name: 'left-pad', version: '1.0.0', bytes: leftPad },
-      { name: 'left-pad', version: '2.0.0', bytes: leftPad2 },
-      { name: '@scope/thing', version: '1.0.0', bytes: scoped },
-      { name: 'evil-npm', version: '1.0.0', bytes: evilNpm },
-      { name: 'tamper-npm', version: '1.0.0', bytes: tamperNpm, tampered: leftPad },
-    ],
+  guarded = await startGuardedRegistry(
+    {
+      pypi: [
+        {
+          name: 'goodpkg',
+          files: [
+            { version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: goodWheel },
+            { version: '1.1', filename: 'goodpkg-1.1-py3-none-any.whl', bytes: good11 },
+          ],
+        },
+        { name: 'evilpkg', files: [{ version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist }] },
+        { name: 'tamperpkg', files: [{ version: '1.0', filename: 'tamperpkg-1.0-py3-none-any.whl', bytes: tamperWheel, tampered: goodWheel }] },
+      ],
+      npm: [
+        { name: 'left-pad', versions: [{ version: '1.0.0', tarball: leftPad }, { version: '2.0.0', tarball: leftPad2 }] },
+        { name: '@scope/thing', versions: [{ version: '1.0.0', tarball: scoped }] },
+        { name: 'evil-npm', versions: [{ version: '1.0.0', tarball: evilNpm }] },
+        { name: 'tamper-npm', versions: [{ version: '1.0.0', tarball: tamperNpm, tampered: leftPad }] },
+      ],
+    },
+    {
+      cache: new ScanCache(fakeScanner),
+      isKnownMalicious: (eco, name, version) => (eco === 'pypi' && name === 'goodpkg' && version === '1.1') || (eco === 'npm' && name === 'left-pad' && version === '2.0.0'),
+    },
   );
-  proxy = new GuardProxy({
-    upstreamPypi: upstream.pypiUrl,
-    upstreamNpm: upstream.npmUrl,
-    cache: new ScanCache(fakeScanner),
-    isKnownMalicious: (eco, name, version) => (eco === 'pypi' && name === 'goodpkg' && version === '1.1') || (eco === 'npm' && name === 'left-pad' && version === '2.0.0'),
-    upstream: { retries: 0 },
-  });
-  base = (await proxy.listen()).url;
+  base = guarded.url;
 });
 
 after(async () => {
-  await proxy.close(1_000);
-  await upstream.close();
+  await guarded.close();
   rmSync(work, { recursive: true, force: true });
 });
 

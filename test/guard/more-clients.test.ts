@@ -16,11 +16,9 @@ import { makeNpmTgz, sri512 } from '../helpers/archives.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { guardedEnvironment, withNoProxyHost } from '../../src/guard/launch.js';
-import { GuardProxy } from '../../src/guard/proxy.js';
-import type { ArtifactScanner } from '../../src/guard/scanner.js';
 import { ScanCache } from '../../src/guard/scanner.js';
-import { startFixtureUpstream } from './fixture-upstream.js';
-import type { FixtureUpstream } from './fixture-upstream.js';
+import { evilByName, startGuardedRegistry } from './guarded-registry.js';
+import type { GuardedRegistry } from './guarded-registry.js';
 
 // dist/test/guard -> repository root
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,12 +42,10 @@ const evilNpm = makeNpmTgz(
 const tamperNpm = makeNpmTgz({ name: 'tamper-npm', version: '1.0.0' }, { 'index.js': 'module.exports = 3;\n' });
 const REASON = 'postinstall sends process.env to collect.invalid (x.js:3, runs on install).';
 
-const fakeScanner: ArtifactScanner = async (_bytes, _filename, context) =>
-  context.packageName.startsWith('evil') ? { verdict: 'malicious', score: 150, reason: REASON } : { verdict: 'clean', score: 0, reason: 'No suspicious behaviour was found.' };
+const fakeScanner = evilByName(REASON);
 
 const DEAD_PROXY = 'http://127.0.0.1:9';
-let upstream: FixtureUpstream;
-let proxy: GuardProxy;
+let guarded: GuardedRegistry;
 let registry = '';
 let work = '';
 
@@ -167,7 +163,7 @@ async function vigilRun(client: 'pnpm' | 'yarn' | 'berry', p: { dir: string; hom
       : client === 'yarn'
         ? ['--cache-folder', join(p.home, 'cache'), '--ignore-scripts', '--non-interactive', '--no-progress']
         : [];
-  const code = await runCommand.run(['--policy', policy, '--upstream-npm', upstream.npmUrl, '--', exe, ...args, ...clientArgs], cli);
+  const code = await runCommand.run(['--policy', policy, '--upstream-npm', guarded.upstream.npmRegistryUrl, '--', exe, ...args, ...clientArgs], cli);
   if (process.env.VIGIL_SHOW_CLIENT_OUTPUT === '1') process.stderr.write(`--- vigil run ${client} ${args.join(' ')}\n${out}\n`);
   return { code, out };
 }
@@ -178,28 +174,24 @@ function installed(dir: string, name: string, file = 'index.js'): string {
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'vigil-more-clients-'));
-  upstream = await startFixtureUpstream(
-    [],
-    [
-      { name: 'left-pad', version: '1.0.0', bytes: leftPad },
-      { name: 'left-pad', version: '1.1.0', bytes: leftPad2 },
-      { name: 'evil-npm', version: '1.0.0', bytes: evilNpm },
-      { name: 'tamper-npm', version: '1.0.0', bytes: tamperNpm, tampered: leftPad },
-    ],
+  guarded = await startGuardedRegistry(
+    {
+      npm: [
+        { name: 'left-pad', versions: [{ version: '1.0.0', tarball: leftPad }, { version: '1.1.0', tarball: leftPad2 }] },
+        { name: 'evil-npm', versions: [{ version: '1.0.0', tarball: evilNpm }] },
+        { name: 'tamper-npm', versions: [{ version: '1.0.0', tarball: tamperNpm, tampered: leftPad }] },
+      ],
+    },
+    {
+      cache: new ScanCache(fakeScanner),
+      isKnownMalicious: (eco, name, version) => eco === 'npm' && name === 'left-pad' && version === '1.1.0',
+    },
   );
-  proxy = new GuardProxy({
-    upstreamPypi: upstream.pypiUrl,
-    upstreamNpm: upstream.npmUrl,
-    cache: new ScanCache(fakeScanner),
-    isKnownMalicious: (eco, name, version) => eco === 'npm' && name === 'left-pad' && version === '1.1.0',
-    upstream: { retries: 0 },
-  });
-  registry = `${(await proxy.listen()).url}/npm/`;
+  registry = `${guarded.url}/npm/`;
 });
 
 after(async () => {
-  await proxy.close(1_000);
-  await upstream.close();
+  await guarded.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -7,8 +7,9 @@ import type { DecisionEvent } from '../../src/guard/log.js';
 import { DEFAULT_POLICY } from '../../src/guard/policy.js';
 import type { ArtifactScanner } from '../../src/guard/scanner.js';
 import { ScanCache } from '../../src/guard/scanner.js';
-import { startFixtureUpstream } from './fixture-upstream.js';
-import type { FixtureUpstream } from './fixture-upstream.js';
+import type { RegistryServer } from '../helpers/registry-server.js';
+import { startGuardedRegistry, upstreamOf } from './guarded-registry.js';
+import type { GuardedRegistry } from './guarded-registry.js';
 
 const NOW = Date.parse('2026-01-10T00:00:00Z');
 const goodWheel = makeWheel('goodpkg', '1.0', { 'goodpkg/__init__.py': 'VALUE = 1\n' });
@@ -36,49 +37,69 @@ const fakeScanner: ArtifactScanner = async (bytes, _filename, context) => {
   return { verdict: 'clean', score: 0, reason: 'No suspicious behaviour was found.' };
 };
 
-let upstream: FixtureUpstream;
-let proxy: GuardProxy;
+let guarded: GuardedRegistry;
+let upstream: RegistryServer;
 let base = '';
 const events: DecisionEvent[] = [];
 
 before(async () => {
-  upstream = await startFixtureUpstream(
-    [
-      { project: 'goodpkg', version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: goodWheel },
-      { project: 'goodpkg', version: '1.0', filename: 'goodpkg-1.0.tar.gz', bytes: goodSdist },
-      { project: 'evilpkg', version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist },
-      { project: 'tamperpkg', version: '1.0', filename: 'tamperpkg-1.0-py3-none-any.whl', bytes: tamperWheel, tampered: goodWheel },
-      { project: 'malver', version: '1.0', filename: 'malver-1.0-py3-none-any.whl', bytes: malOld },
-      { project: 'malver', version: '2.0', filename: 'malver-2.0-py3-none-any.whl', bytes: malNew },
-      { project: 'youngpkg', version: '1.0', filename: 'youngpkg-1.0-py3-none-any.whl', bytes: youngOld, uploadTime: '2025-01-01T00:00:00Z' },
-      { project: 'youngpkg', version: '1.1', filename: 'youngpkg-1.1-py3-none-any.whl', bytes: youngNew, uploadTime: '2026-01-09T12:00:00Z' },
-      { project: 'brokenpkg', version: '1.0', filename: 'brokenpkg-1.0-py3-none-any.whl', bytes: brokenWheel },
-    ],
-    [
-      { name: 'left-pad', version: '1.0.0', bytes: leftPad },
-      { name: '@scope/thing', version: '1.0.0', bytes: scoped },
-      { name: 'evil-npm', version: '1.0.0', bytes: evilNpm },
-      { name: 'tamper-npm', version: '1.0.0', bytes: tamperNpm, tampered: leftPad },
-      { name: 'malnpm', version: '1.0.0', bytes: malNpm1 },
-      { name: 'malnpm', version: '2.0.0', bytes: malNpm2, time: '2026-01-09T00:00:00Z' },
-    ],
+  guarded = await startGuardedRegistry(
+    {
+      pypi: [
+        {
+          name: 'goodpkg',
+          files: [
+            { version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: goodWheel, requiresPython: '>=3.7' },
+            { version: '1.0', filename: 'goodpkg-1.0.tar.gz', bytes: goodSdist, requiresPython: '>=3.7' },
+          ],
+        },
+        { name: 'evilpkg', files: [{ version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist }] },
+        { name: 'tamperpkg', files: [{ version: '1.0', filename: 'tamperpkg-1.0-py3-none-any.whl', bytes: tamperWheel, tampered: goodWheel }] },
+        {
+          name: 'malver',
+          files: [
+            { version: '1.0', filename: 'malver-1.0-py3-none-any.whl', bytes: malOld },
+            { version: '2.0', filename: 'malver-2.0-py3-none-any.whl', bytes: malNew },
+          ],
+        },
+        {
+          name: 'youngpkg',
+          files: [
+            { version: '1.0', filename: 'youngpkg-1.0-py3-none-any.whl', bytes: youngOld, uploadTime: '2025-01-01T00:00:00Z' },
+            { version: '1.1', filename: 'youngpkg-1.1-py3-none-any.whl', bytes: youngNew, uploadTime: '2026-01-09T12:00:00Z' },
+          ],
+        },
+        { name: 'brokenpkg', files: [{ version: '1.0', filename: 'brokenpkg-1.0-py3-none-any.whl', bytes: brokenWheel }] },
+      ],
+      npm: [
+        { name: 'left-pad', versions: [{ version: '1.0.0', tarball: leftPad }] },
+        { name: '@scope/thing', versions: [{ version: '1.0.0', tarball: scoped }] },
+        { name: 'evil-npm', versions: [{ version: '1.0.0', tarball: evilNpm }] },
+        { name: 'tamper-npm', versions: [{ version: '1.0.0', tarball: tamperNpm, tampered: leftPad }] },
+        {
+          name: 'malnpm',
+          versions: [
+            { version: '1.0.0', tarball: malNpm1 },
+            { version: '2.0.0', tarball: malNpm2, time: '2026-01-09T00:00:00Z' },
+          ],
+        },
+      ],
+    },
+    {
+      policy: { ...DEFAULT_POLICY, minReleaseAgeMs: 3 * 86_400_000, allow: [], deny: [] },
+      cache: new ScanCache(fakeScanner),
+      isKnownMalicious: (eco, name, version) => (eco === 'pypi' && name === 'malver' && version === '2.0') || (eco === 'npm' && name === 'malnpm' && version === '2.0.0'),
+      onDecision: (e) => events.push(e),
+      upstream: { retries: 0, timeoutMs: 5_000 },
+      now: () => NOW,
+    },
   );
-  proxy = new GuardProxy({
-    upstreamPypi: upstream.pypiUrl,
-    upstreamNpm: upstream.npmUrl,
-    policy: { ...DEFAULT_POLICY, minReleaseAgeMs: 3 * 86_400_000, allow: [], deny: [] },
-    cache: new ScanCache(fakeScanner),
-    isKnownMalicious: (eco, name, version) => (eco === 'pypi' && name === 'malver' && version === '2.0') || (eco === 'npm' && name === 'malnpm' && version === '2.0.0'),
-    onDecision: (e) => events.push(e),
-    upstream: { retries: 0, timeoutMs: 5_000 },
-    now: () => NOW,
-  });
-  base = (await proxy.listen(0, '127.0.0.1')).url;
+  upstream = guarded.upstream;
+  base = guarded.url;
 });
 
 after(async () => {
-  await proxy.close(1_000);
-  await upstream.close();
+  await guarded.close();
 });
 
 async function bytesOf(res: Response): Promise<Uint8Array> {
@@ -133,7 +154,7 @@ test('a benign file arrives byte-identical, and the second time from the scan ca
 });
 
 test('a file is served even when the proxy never showed the page (restart, cached page)', async () => {
-  const fresh = new GuardProxy({ upstreamPypi: upstream.pypiUrl, upstreamNpm: upstream.npmUrl, cache: new ScanCache(fakeScanner), upstream: { retries: 0 } });
+  const fresh = new GuardProxy({ ...upstreamOf(upstream), cache: new ScanCache(fakeScanner), upstream: { retries: 0 } });
   const addr = await fresh.listen();
   try {
     const res = await fetch(`${addr.url}/pypi/files/goodpkg/goodpkg-1.0.tar.gz`);
@@ -186,8 +207,7 @@ test('a scan failure fails closed by default and open when configured', async ()
   assert.equal(closed.status, 403);
   assert.match(await closed.text(), /the scan failed \(cannot unpack\)/);
   const open = new GuardProxy({
-    upstreamPypi: upstream.pypiUrl,
-    upstreamNpm: upstream.npmUrl,
+    ...upstreamOf(upstream),
     policy: { ...DEFAULT_POLICY, failClosedOnScanError: false },
     cache: new ScanCache(fakeScanner),
   });
@@ -267,7 +287,7 @@ test('concurrent requests for one file all get the same bytes and share one scan
     await new Promise((resolve) => setTimeout(resolve, 20));
     return fakeScanner(bytes, filename, context);
   };
-  const fresh = new GuardProxy({ upstreamPypi: upstream.pypiUrl, upstreamNpm: upstream.npmUrl, cache: new ScanCache(counting) });
+  const fresh = new GuardProxy({ ...upstreamOf(upstream), cache: new ScanCache(counting) });
   const addr = await fresh.listen();
   try {
     await fetch(`${addr.url}/npm/left-pad`);
@@ -307,7 +327,7 @@ test('a private upstream: credentials from the index URL are used for its files 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const priv = new GuardProxy({ upstreamPypi: `http://me:s3cret@127.0.0.1:${port}/simple/`, upstreamNpm: upstream.npmUrl, cache: new ScanCache(fakeScanner) });
+  const priv = new GuardProxy({ upstreamPypi: `http://me:s3cret@127.0.0.1:${port}/simple/`, upstreamNpm: upstream.npmRegistryUrl, cache: new ScanCache(fakeScanner) });
   const addr = await priv.listen();
   try {
     const page = await (await fetch(`${addr.url}/pypi/simple/goodpkg/`)).text();

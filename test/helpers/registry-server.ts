@@ -5,11 +5,13 @@
  *   /simple/                 root index; /simple/<normalised>/ project page (JSON or HTML by Accept;
  *                            non-normalised names redirect, as PEP 503 asks)
  *   /pypi/<name>/json, /pypi/<name>/<version>/json   PyPI JSON API
- *   /files/<project>/<filename>                       distribution files
+ *   /files/<project>/<filename>                       distribution files (also /files/<filename>)
  *   /npm/<name> or /npm/@scope%2fname                 full packument; tarballs under /npm/<name>/-/
  *
- * Knobs: `htmlOnly` (a plain static mirror that ignores Accept), per-file hash tampering, link style,
- * failing the first N requests of a path with 500 or 429, and per-path request counts.
+ * Knobs: `htmlOnly` (a plain static mirror that ignores Accept; settable while running), per-file hash
+ * tampering (a wrong advertised hash) or content tampering (other bytes served under the right hash),
+ * link style, failing the first N requests of a path with 500 or 429, and per-path request counts.
+ * Serves both the registry-client tests and the install guard's tests (as the proxy's upstream).
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -31,6 +33,8 @@ export interface PypiFileFixture {
   tamperHash?: boolean;
   /** Advertise no hash at all. */
   noHash?: boolean;
+  /** Serve these bytes instead of `bytes` (the index still advertises the hash of `bytes`). */
+  tampered?: Uint8Array;
 }
 
 export interface PypiProjectFixture {
@@ -52,6 +56,8 @@ export interface NpmVersionFixture {
   hashes?: 'integrity' | 'shasum' | 'both' | 'none';
   /** Advertise a wrong integrity/shasum. */
   tamper?: boolean;
+  /** Serve these bytes instead of `tarball` (the packument still advertises the hashes of `tarball`). */
+  tampered?: Uint8Array;
 }
 
 export interface NpmPackageFixture {
@@ -70,6 +76,8 @@ export interface RegistryFixtures {
   htmlOnly?: boolean;
   /** How HTML file links are written (default 'mixed': alternating relative and absolute). */
   linkStyle?: 'relative' | 'absolute' | 'mixed';
+  /** Publish time of npm versions that give none (default: none; yarn berry quarantines such versions). */
+  defaultTime?: string;
   /** Fail the first `count` requests whose path starts with `path` (same as calling failNext). */
   failFirst?: Array<{ path: string; status: 500 | 429 | 503; count: number; retryAfter?: string }>;
 }
@@ -88,6 +96,8 @@ export interface RegistryServer {
   /** Requests served per path (without query string). */
   requests: Map<string, number>;
   log: RequestRecord[];
+  /** Serve PEP 503 HTML only, whatever the Accept header says; starts as `fixtures.htmlOnly`. */
+  htmlOnly: boolean;
   /** Make the next `count` requests whose path starts with `pathPrefix` fail with `status`. */
   failNext(pathPrefix: string, status: 500 | 429 | 503, count: number, retryAfter?: string): void;
   close(): Promise<void>;
@@ -135,6 +145,7 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
   }));
   const projects = new Map((fixtures.pypi ?? []).map((p) => [normalize(p.name), p]));
   const packages = new Map((fixtures.npm ?? []).map((p) => [p.name, p]));
+  const state = { htmlOnly: fixtures.htmlOnly === true };
   let base = '';
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Uint8Array, headers: Record<string, string> = {}): void => {
@@ -226,7 +237,8 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
           ...(which === 'both' || which === 'shasum' ? { shasum } : {}),
         },
       };
-      if (v.time !== undefined) time[v.version] = v.time;
+      const published = v.time ?? fixtures.defaultTime;
+      if (published !== undefined) time[v.version] = published;
     }
     const last = pkg.versions[pkg.versions.length - 1]?.version;
     return JSON.stringify({
@@ -268,9 +280,9 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
         send(res, 301, 'text/plain', '', { location: `/simple/${normalize(requested)}/` });
         return;
       }
-      const wantsJson = fixtures.htmlOnly !== true && accept.includes('application/vnd.pypi.simple.v1+json');
+      const wantsJson = !state.htmlOnly && accept.includes('application/vnd.pypi.simple.v1+json');
       if (wantsJson) send(res, 200, 'application/vnd.pypi.simple.v1+json', simpleJson(project));
-      else send(res, 200, fixtures.htmlOnly === true ? 'text/html' : 'application/vnd.pypi.simple.v1+html', simpleHtml(project));
+      else send(res, 200, state.htmlOnly ? 'text/html' : 'application/vnd.pypi.simple.v1+html', simpleHtml(project));
       return;
     }
     if (area === 'pypi' && segments[segments.length - 1] === 'json' && (segments.length === 3 || segments.length === 4)) {
@@ -280,12 +292,13 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
       send(res, 200, 'application/json', jsonApi(project, version));
       return;
     }
-    if (area === 'files' && segments.length === 3) {
-      const project = projects.get(segments[1] ?? '');
-      const filename = decodeURIComponent(segments[2] ?? '');
-      const file = project?.files.find((f) => f.filename === filename);
+    if (area === 'files' && (segments.length === 2 || segments.length === 3)) {
+      // /files/<project>/<filename>, or /files/<filename> (file names are unique across projects).
+      const filename = decodeURIComponent(segments[segments.length - 1] ?? '');
+      const candidates = segments.length === 3 ? [projects.get(segments[1] ?? '')] : [...projects.values()];
+      const file = candidates.flatMap((p) => p?.files ?? []).find((f) => f.filename === filename);
       if (file === undefined) return notFound(res);
-      send(res, 200, 'application/octet-stream', file.bytes);
+      send(res, 200, 'application/octet-stream', file.tampered ?? file.bytes);
       return;
     }
     if (area === 'npm') {
@@ -295,7 +308,7 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
         const pkg = packages.get(rest.slice(0, dash));
         const version = pkg?.versions.find((v) => tarballPath(pkg, v) === `/npm/${rest}`);
         if (pkg === undefined || version === undefined) return notFound(res);
-        send(res, 200, 'application/octet-stream', version.tarball);
+        send(res, 200, 'application/octet-stream', version.tampered ?? version.tarball);
         return;
       }
       const pkg = packages.get(rest);
@@ -320,6 +333,12 @@ export async function startRegistryServer(fixtures: RegistryFixtures): Promise<R
     npmRegistryUrl: `${base}/npm/`,
     requests,
     log,
+    get htmlOnly() {
+      return state.htmlOnly;
+    },
+    set htmlOnly(value: boolean) {
+      state.htmlOnly = value;
+    },
     failNext(pathPrefix, status, count, retryAfter) {
       failures.push({ prefix: pathPrefix, status, remaining: count, ...(retryAfter !== undefined ? { retryAfter } : {}) });
     },
