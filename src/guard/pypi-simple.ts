@@ -1,23 +1,16 @@
 /**
  * PEP 503 (HTML) and PEP 691 (JSON) simple-index project pages: parse the upstream page into one model,
  * and render the model back in the format the client asked for. Upstream pages are hostile input: the
- * HTML reader is a linear scan, not a regex over the whole document.
+ * HTML is read by the registry client's linear anchor scanner (src/ecosystems/pypi/simple.ts), not a
+ * regex over the whole document; this file adds the proxy's policy (safe file names taken from the URL
+ * like pip, a cap on files, the PEP 700 version list) and the rendering.
  */
 import { VigilError } from '../core/errors.js';
+import { filenameFromUrl, jsonHashes, linkBase, parseAnchors, resolveFileLink } from '../ecosystems/pypi/simple.js';
+import type { FileLink, SimpleFile } from '../ecosystems/pypi/simple.js';
 import { normalizePackageName } from './policy.js';
 
-export interface SimpleFile {
-  filename: string;
-  /** Absolute upstream URL without fragment. */
-  url: string;
-  /** Hex digests keyed by algorithm name, as the index gives them. */
-  hashes: Record<string, string>;
-  requiresPython?: string;
-  /** true, or the reason string. */
-  yanked?: boolean | string;
-  uploadTime?: string;
-  size?: number;
-}
+export type { SimpleFile } from '../ecosystems/pypi/simple.js';
 
 export interface SimpleProject {
   name: string;
@@ -67,28 +60,11 @@ export function versionFromFilename(project: string, filename: string): string |
   return undefined;
 }
 
-function splitFragment(href: string, base: string): { url: string; hashes: Record<string, string> } {
-  const u = new URL(href, base);
-  const hashes: Record<string, string> = {};
-  const fragment = u.hash.slice(1);
-  u.hash = '';
-  const eq = fragment.indexOf('=');
-  if (eq > 0) {
-    const algorithm = fragment.slice(0, eq).toLowerCase();
-    const value = fragment.slice(eq + 1);
-    if (/^[a-z0-9]{2,12}$/.test(algorithm) && /^[0-9a-fA-F]{16,256}$/.test(value)) hashes[algorithm] = value.toLowerCase();
-  }
-  return { url: u.toString(), hashes };
-}
-
-function filenameFromUrl(url: string): string {
-  const path = new URL(url).pathname;
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
+/** The file name from the URL when it is safe (as pip names files), else the link text when that is. */
+function safeFilename(link: FileLink, text: string | undefined): string | undefined {
+  const fromUrl = filenameFromUrl(link.url);
+  if (isSafeFilename(fromUrl)) return fromUrl;
+  return text !== undefined && isSafeFilename(text) ? text : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- JSON
@@ -108,25 +84,15 @@ export function parseSimpleJson(doc: unknown, pageUrl: string, fallbackName: str
     if (typeof raw !== 'object' || raw === null) continue;
     const f = raw as Record<string, unknown>;
     const href = str(f, 'url');
-    if (href === undefined) continue;
-    let parsed: { url: string; hashes: Record<string, string> };
-    try {
-      parsed = splitFragment(href, pageUrl);
-    } catch {
-      continue;
-    }
-    const filename = str(f, 'filename') ?? filenameFromUrl(parsed.url);
-    if (!isSafeFilename(filename)) continue;
-    const hashes: Record<string, string> = { ...parsed.hashes };
-    if (typeof f.hashes === 'object' && f.hashes !== null) {
-      for (const [k, v] of Object.entries(f.hashes as Record<string, unknown>)) {
-        if (typeof v === 'string' && /^[a-z0-9]{2,12}$/.test(k) && /^[0-9a-fA-F]{16,256}$/.test(v)) hashes[k] = v.toLowerCase();
-      }
-    }
-    const file: SimpleFile = { filename, url: parsed.url, hashes };
+    const link = href === undefined ? undefined : resolveFileLink(href, pageUrl);
+    if (link === undefined) continue;
+    const filename = str(f, 'filename') ?? safeFilename(link, undefined);
+    if (filename === undefined || !isSafeFilename(filename)) continue;
+    const file: SimpleFile = { filename, url: link.url.toString(), hashes: jsonHashes(link.hashes, f.hashes) };
     const rp = str(f, 'requires-python');
     if (rp !== undefined) file.requiresPython = rp;
-    if (f.yanked === true || (typeof f.yanked === 'string' && f.yanked !== '')) file.yanked = f.yanked;
+    if (f.yanked === true) file.yanked = true;
+    else if (typeof f.yanked === 'string' && f.yanked !== '') file.yanked = f.yanked;
     const ut = str(f, 'upload-time');
     if (ut !== undefined) file.uploadTime = ut;
     if (typeof f.size === 'number' && Number.isSafeInteger(f.size) && f.size >= 0) file.size = f.size;
@@ -154,104 +120,25 @@ export function renderSimpleJson(project: SimpleProject): string {
 
 // ---------------------------------------------------------------------------------------------- HTML
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,6});/g, (whole, body: string) => {
-    if (body.startsWith('#')) {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
-
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** Attributes of one start tag body (between the tag name and `>`), by a single left-to-right pass. */
-function parseAttributes(body: string): Map<string, string> {
-  const attrs = new Map<string, string>();
-  let i = 0;
-  const n = body.length;
-  const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '/';
-  while (i < n) {
-    while (i < n && isSpace(body[i])) i++;
-    const start = i;
-    while (i < n && !isSpace(body[i]) && body[i] !== '=') i++;
-    const name = body.slice(start, i).toLowerCase();
-    while (i < n && (body[i] === ' ' || body[i] === '\n' || body[i] === '\t' || body[i] === '\r')) i++;
-    let value = '';
-    if (body[i] === '=') {
-      i++;
-      while (i < n && (body[i] === ' ' || body[i] === '\n' || body[i] === '\t' || body[i] === '\r')) i++;
-      const quote = body[i];
-      if (quote === '"' || quote === "'") {
-        const end = body.indexOf(quote, i + 1);
-        const stop = end < 0 ? n : end;
-        value = body.slice(i + 1, stop);
-        i = stop + 1;
-      } else {
-        const vs = i;
-        while (i < n && !(body[i] === ' ' || body[i] === '\n' || body[i] === '\t' || body[i] === '\r')) i++;
-        value = body.slice(vs, i);
-      }
-    }
-    if (name !== '' && !attrs.has(name)) attrs.set(name, decodeEntities(value));
-    if (i === start) i++;
-  }
-  return attrs;
-}
-
-/** Parses a PEP 503 HTML project page: every `<a href>` is a file. */
+/** Parses a PEP 503 HTML project page: every `<a href>` is a file (relative links resolve against `<base href>`, else the page). */
 export function parseSimpleHtml(html: string, pageUrl: string, fallbackName: string): SimpleProject {
   const files: SimpleFile[] = [];
-  const lower = html.toLowerCase();
-  let base = pageUrl;
-  const baseAt = lower.indexOf('<base ');
-  if (baseAt >= 0) {
-    const end = lower.indexOf('>', baseAt);
-    const href = parseAttributes(html.slice(baseAt + 6, end < 0 ? html.length : end)).get('href');
-    if (href !== undefined) {
-      try {
-        base = new URL(href, pageUrl).toString();
-      } catch {
-        // keep the page URL
-      }
-    }
-  }
-  let pos = 0;
-  while (files.length < MAX_FILES) {
-    const at = lower.indexOf('<a', pos);
-    if (at < 0) break;
-    const next = lower[at + 2];
-    if (next !== ' ' && next !== '\n' && next !== '\t' && next !== '\r') {
-      pos = at + 2;
-      continue;
-    }
-    const tagEnd = lower.indexOf('>', at);
-    if (tagEnd < 0) break;
-    const attrs = parseAttributes(html.slice(at + 2, tagEnd));
-    const close = lower.indexOf('</a', tagEnd);
-    const text = decodeEntities(html.slice(tagEnd + 1, close < 0 ? tagEnd + 1 : close)).trim();
-    pos = close < 0 ? tagEnd + 1 : close + 3;
-    const href = attrs.get('href');
-    if (href === undefined || href === '') continue;
-    let parsed: { url: string; hashes: Record<string, string> };
-    try {
-      parsed = splitFragment(href, base);
-    } catch {
-      continue;
-    }
-    const fromUrl = filenameFromUrl(parsed.url);
-    const filename = isSafeFilename(fromUrl) ? fromUrl : text;
-    if (!isSafeFilename(filename)) continue;
-    const file: SimpleFile = { filename, url: parsed.url, hashes: parsed.hashes };
-    const rp = attrs.get('data-requires-python');
+  const base = linkBase(html, pageUrl);
+  for (const anchor of parseAnchors(html)) {
+    if (files.length >= MAX_FILES) break;
+    const href = anchor.attrs.get('href');
+    const link = href === undefined || href === '' ? undefined : resolveFileLink(href, base);
+    if (link === undefined) continue;
+    const filename = safeFilename(link, anchor.text);
+    if (filename === undefined) continue;
+    const file: SimpleFile = { filename, url: link.url.toString(), hashes: link.hashes };
+    const rp = anchor.attrs.get('data-requires-python');
     if (rp !== undefined) file.requiresPython = rp;
-    const yanked = attrs.get('data-yanked');
+    const yanked = anchor.attrs.get('data-yanked');
     if (yanked !== undefined) file.yanked = yanked === '' ? true : yanked;
     files.push(file);
   }

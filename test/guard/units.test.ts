@@ -11,6 +11,7 @@ import { filterPackument, parseNpmPath } from '../../src/guard/npm-packument.js'
 import { loadPolicy, matchesRule, parseDuration, parsePackageRule, policyFromDocument } from '../../src/guard/policy.js';
 import { parseSimpleHtml, renderSimpleHtml, versionFromFilename, wantsJson } from '../../src/guard/pypi-simple.js';
 import { ScanCache } from '../../src/guard/scanner.js';
+import { parseSimpleHtml as parseClientHtml } from '../../src/ecosystems/pypi/simple.js';
 
 test('policy: defaults, kebab-case keys, durations and rules', () => {
   const p = policyFromDocument({ 'block-at': 'suspicious', 'min-release-age': '72h', allow: ['npm:@types/*', 'pypi:Foo_Bar==1.0'], deny: [{ ecosystem: 'npm', name: 'evil' }], 'fail-closed': false });
@@ -65,7 +66,30 @@ test('HTML parsing is linear on hostile input', () => {
   const hostile = '<a '.repeat(50_000) + '<a href="' + 'x'.repeat(100_000);
   const start = performance.now();
   parseSimpleHtml(hostile, 'https://idx.example/simple/p/', 'p');
+  // Anchors that are never closed: looking for each one's `</a` from scratch would be quadratic.
+  const unclosed = parseSimpleHtml('<a href="p-1.0.tar.gz">p-1.0.tar.gz'.repeat(60_000), 'https://idx.example/simple/p/', 'p');
+  assert.equal(unclosed.files.length, 60_000);
   assert.ok(performance.now() - start < 2_000);
+});
+
+test('the proxy reads index pages like the registry client: same URLs and hashes, <base href>, http(s) only', () => {
+  const html = `<html><head><base href="https://cdn.example/pkgs/"></head><body>
+<a href="pkg-1.0.tar.gz#SHA256=${'AB'.repeat(32)}">pkg-1.0.tar.gz</a>
+<a href="/other/pkg-1.1-py3-none-any.whl#md5=${'cd'.repeat(16)}">pkg-1.1-py3-none-any.whl</a>
+<a href="file:///etc/pkg-1.2.tar.gz">pkg-1.2.tar.gz</a>
+<a href="javascript:alert(1)">pkg-1.3.tar.gz</a>
+</body></html>`;
+  const page = 'https://idx.example/simple/pkg/';
+  const proxy = parseSimpleHtml(html, page, 'pkg');
+  const client = parseClientHtml(html, page, 'pkg');
+  assert.deepEqual(
+    proxy.files.map((f) => [f.url, f.hashes]),
+    [
+      ['https://cdn.example/pkgs/pkg-1.0.tar.gz', { sha256: 'ab'.repeat(32) }],
+      ['https://cdn.example/other/pkg-1.1-py3-none-any.whl', { md5: 'cd'.repeat(16) }],
+    ],
+  );
+  assert.deepEqual(client.files.map((f) => [f.url, f.hashes]), proxy.files.map((f) => [f.url, f.hashes]));
 });
 
 test('content negotiation and file-name versions', () => {

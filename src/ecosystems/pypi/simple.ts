@@ -2,6 +2,10 @@
  * PEP 503 (HTML) / PEP 691 (JSON) simple repository client. JSON is asked for through content
  * negotiation and used when the server answers with it; otherwise the HTML page is parsed with a
  * small linear-time anchor scanner (no regex over attacker-controlled markup).
+ *
+ * The page-reading pieces (entities, attributes, anchors, `<base href>`, link resolution with hash
+ * fragments, PEP 691 hashes) are shared with the install guard's index proxy (src/guard/pypi-simple.ts),
+ * which keeps its own model and file-name policy.
  */
 import { VigilError } from '../../core/errors.js';
 import { decodeText } from '../http.js';
@@ -134,8 +138,9 @@ export function parseAnchors(html: string): Anchor[] {
   return anchors;
 }
 
-function filenameFromUrl(url: URL): string {
-  const last = url.pathname.split('/').pop() ?? '';
+/** The last path segment of a URL, percent-decoded when possible. */
+export function filenameFromUrl(url: URL): string {
+  const last = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   try {
     return decodeURIComponent(last);
   } catch {
@@ -143,38 +148,74 @@ function filenameFromUrl(url: URL): string {
   }
 }
 
-/** Splits `#sha256=abc` (any `algo=hex` fragment) into hashes and the URL without fragment. */
-function splitFragment(url: URL): { url: string; hashes: Record<string, string> } {
+const HASH_NAME = /^[a-z0-9_]{2,16}$/;
+const HEX_DIGEST = /^[0-9a-f]{8,256}$/;
+
+/** Adds `name: digest` to `hashes` when it looks like a hash (a short hashlib name and a hex digest), lower-cased. */
+function addHash(hashes: Record<string, string>, name: string, digest: unknown): void {
+  if (typeof digest !== 'string') return;
+  const key = name.toLowerCase();
+  const value = digest.toLowerCase();
+  if (HASH_NAME.test(key) && HEX_DIGEST.test(value)) hashes[key] = value;
+}
+
+export interface FileLink {
+  /** Absolute http(s) URL, fragment removed. */
+  url: URL;
+  /** From a `#algo=hexdigest` fragment (PEP 503). */
+  hashes: Record<string, string>;
+}
+
+/** Resolves a file link against the page; only http(s). The `#sha256=…` fragment becomes a hash. */
+export function resolveFileLink(href: string, base: string): FileLink | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   const hashes: Record<string, string> = {};
   const fragment = url.hash.slice(1);
   const eq = fragment.indexOf('=');
-  if (eq > 0) {
-    const algo = fragment.slice(0, eq).toLowerCase();
-    const value = fragment.slice(eq + 1).toLowerCase();
-    if (/^[a-z0-9_]{2,16}$/.test(algo) && /^[0-9a-f]{8,128}$/.test(value)) hashes[algo] = value;
-  }
-  const clean = new URL(url.toString());
-  clean.hash = '';
-  return { url: clean.toString(), hashes };
+  if (eq > 0) addHash(hashes, fragment.slice(0, eq), fragment.slice(eq + 1));
+  url.hash = '';
+  return { url, hashes };
 }
 
-/** Parses a PEP 503 project page. `pageUrl` resolves relative links. */
+/** A PEP 691 file's `hashes` object added over the fragment's; entries that are not hashes are skipped. */
+export function jsonHashes(fromFragment: Record<string, string>, raw: unknown): Record<string, string> {
+  const hashes = { ...fromFragment };
+  if (isRecord(raw)) for (const [name, digest] of Object.entries(raw)) addHash(hashes, name, digest);
+  return hashes;
+}
+
+/** The page's `<base href>` (as pip honours it), else the page URL: what relative links resolve against. */
+export function linkBase(html: string, pageUrl: string): string {
+  const at = html.search(/<base[\s/]/i);
+  if (at < 0) return pageUrl;
+  const end = tagEnd(html, at + 5);
+  const href = parseAttributes(html.slice(at + 5, end < 0 ? html.length : end)).get('href');
+  if (href === undefined || href === '') return pageUrl;
+  try {
+    return new URL(href, pageUrl).toString();
+  } catch {
+    return pageUrl;
+  }
+}
+
+/** Parses a PEP 503 project page. `pageUrl` (or the page's `<base href>`) resolves relative links. */
 export function parseSimpleHtml(html: string, pageUrl: string, name: string): SimpleProject {
   const files: SimpleFile[] = [];
+  const base = linkBase(html, pageUrl);
   for (const anchor of parseAnchors(html)) {
     const href = anchor.attrs.get('href');
     if (href === undefined || href === '') continue;
-    let resolved: URL;
-    try {
-      resolved = new URL(href, pageUrl);
-    } catch {
-      continue;
-    }
-    if (resolved.protocol !== 'https:' && resolved.protocol !== 'http:') continue;
-    const { url, hashes } = splitFragment(resolved);
-    const filename = anchor.text !== '' && !anchor.text.includes('/') ? anchor.text : filenameFromUrl(resolved);
+    const link = resolveFileLink(href, base);
+    if (link === undefined) continue;
+    const filename = anchor.text !== '' && !anchor.text.includes('/') ? anchor.text : filenameFromUrl(link.url);
     if (filename === '') continue;
-    const file: SimpleFile = { filename, url, hashes };
+    const file: SimpleFile = { filename, url: link.url.toString(), hashes: link.hashes };
     const requiresPython = anchor.attrs.get('data-requires-python');
     if (requiresPython !== undefined && requiresPython !== '') file.requiresPython = requiresPython;
     const yanked = anchor.attrs.get('data-yanked');
@@ -196,21 +237,9 @@ export function parseSimpleJson(doc: unknown, pageUrl: string, fallbackName: str
   const files: SimpleFile[] = [];
   for (const entry of doc.files) {
     if (!isRecord(entry) || typeof entry.filename !== 'string' || typeof entry.url !== 'string') continue;
-    let resolved: URL;
-    try {
-      resolved = new URL(entry.url, pageUrl);
-    } catch {
-      continue;
-    }
-    if (resolved.protocol !== 'https:' && resolved.protocol !== 'http:') continue;
-    const split = splitFragment(resolved);
-    const hashes: Record<string, string> = { ...split.hashes };
-    if (isRecord(entry.hashes)) {
-      for (const [algo, value] of Object.entries(entry.hashes)) {
-        if (typeof value === 'string' && /^[0-9a-fA-F]{8,128}$/.test(value)) hashes[algo.toLowerCase()] = value.toLowerCase();
-      }
-    }
-    const file: SimpleFile = { filename: entry.filename, url: split.url, hashes };
+    const link = resolveFileLink(entry.url, pageUrl);
+    if (link === undefined) continue;
+    const file: SimpleFile = { filename: entry.filename, url: link.url.toString(), hashes: jsonHashes(link.hashes, entry.hashes) };
     if (typeof entry['requires-python'] === 'string' && entry['requires-python'] !== '') file.requiresPython = entry['requires-python'];
     if (entry.yanked === true) file.yanked = true;
     else if (typeof entry.yanked === 'string') file.yanked = entry.yanked === '' ? true : entry.yanked;
