@@ -1803,6 +1803,14 @@ export class FactExtractor {
     }
     const py = /\bpython[\d.]*(?:\.exe)?["']?\s+-c\s+(["'])([\s\S]{8,}?)\1/.exec(fact.cmd);
     if (py?.[2] !== undefined) this.walkDecoded(py[2], node, scope);
+    else if (argv?.k === 'list') {
+      // [sys.executable | 'python3', '-c', code]: the code runs too.
+      const i = argv.items.findIndex((x) => x.k === 'str' && x.s === '-c');
+      const prog = argv.items[i - 1];
+      const code = argv.items[i + 1];
+      const isPython = prog !== undefined && ((prog.k === 'str' && /(?:^|[\\/])python[\d.]*(?:\.exe)?$|^py(?:\.exe)?$/i.test(prog.s)) || (prog.k === 'ref' && prog.name === 'sys.executable') || (prog.k === 'unknown' && prog.from === 'sys.executable'));
+      if (i > 0 && isPython && code?.k === 'str' && !code.partial) this.walkDecoded(code.bytes === true ? utf8Decode(code.s) : code.s, node, scope);
+    }
     return { k: 'unknown', from: `${name}()`, taint: new Set(['net:command']) };
   }
 

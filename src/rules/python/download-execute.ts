@@ -22,6 +22,9 @@ export function isDownloadRunCommand(cmd: string): boolean {
   return SHELL_DOWNLOAD_RUN.some((re) => re.test(cmd));
 }
 
+/** pip itself downloads and runs code; that is the URL-dependency and install-command rules' business. */
+const PIP_RE = /\bpip[\d.]*(?:\.exe)?\s+(?:install|download|wheel)\b|-m\s+pip\b/;
+
 export const downloadExecute = defineRule<PyPackage, PyReport>({
   meta: {
     id: 'py/download-execute',
@@ -70,7 +73,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       for (const w of downloads) {
         // A download and a process start in the same function (or both at top level).
         const run =
-          file.facts.commands.find((c) => c.fn === w.fn && !/\bpip3?\b/.test(c.cmd)) ??
+          file.facts.commands.find((c) => c.fn === w.fn && !PIP_RE.test(c.cmd)) ??
           file.facts.calls.find((c) => c.fn === w.fn && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
         if (run === undefined) continue;
         const loc = at(file, w);

@@ -9,6 +9,7 @@ import { execDecodedPayload } from './exec-decoded-payload.js';
 import { extensionSideload } from './extension-sideload.js';
 import { exfilServiceContact } from './exfil-service-contact.js';
 import { hiddenCode } from './hidden-code.js';
+import { hiddenCommand } from './hidden-command.js';
 import { hiddenProcess } from './hidden-process.js';
 import { hostDataExfiltration } from './host-data-exfiltration.js';
 import { installBinaryExec } from './install-binary-exec.js';
@@ -36,6 +37,7 @@ export const pythonRuleSet: readonly PyRule[] = [
   extensionSideload,
   exfilServiceContact,
   hiddenCode,
+  hiddenCommand,
   hiddenProcess,
   hostDataExfiltration,
   installBinaryExec,

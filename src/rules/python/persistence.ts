@@ -1,9 +1,14 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { isAuto, lineTrigger, textHits, when } from './util.js';
+import { short } from '../../analysis/python/model.js';
+import { at, isAuto, lineTrigger, textHits, when } from './util.js';
 
 const PERSIST_RE =
   /CurrentVersion\\{1,2}Run(?:Once)?\b|\bschtasks(?:\.exe)?\s+\/create\b|Start Menu\\{1,2}Programs\\{1,2}Startup|\\{1,2}Startup\\{1,2}[\w .-]{1,60}\.(?:exe|bat|vbs|lnk|pyw|py|cmd)\b|Library\/LaunchAgents\/|\.config\/autostart\/|\.config\/systemd\/user\/|\(crontab -l[^)]{0,40}\)|\bcrontab\s+-\s*$|\/etc\/cron\.d\/|\bAdd-MpPreference\s+-Exclusion|\bWinlogon\\{1,2}(?:Shell|Userinit)\b/im;
+
+/** Folders and files whose contents run at logon or on a schedule (either path separator). */
+const AUTOSTART_PATH_RE =
+  /Start Menu[\\/]{1,2}Programs[\\/]{1,2}Startup(?:[\\/]|$)|[\\/]Library[\\/]LaunchAgents[\\/]|[\\/]\.config[\\/]autostart[\\/]|[\\/]\.config[\\/]systemd[\\/]user[\\/]|^\/etc\/cron\./i;
 
 export const persistence = defineRule<PyPackage, PyReport>({
   meta: {
@@ -15,12 +20,26 @@ export const persistence = defineRule<PyPackage, PyReport>({
     ecosystems: ['pypi'],
     description: 'Installs itself to run again later: Run registry keys, Startup folder, scheduled tasks, cron, LaunchAgents, systemd user units, Defender exclusions.',
     examples: {
-      positive: [{ files: { 'pkg/__init__.py': "import winreg\nk = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_SET_VALUE)\nwinreg.SetValueEx(k, 'upd', 0, winreg.REG_SZ, 'C:\\\\x.exe')\n" } }],
+      positive: [
+        {
+          files: {
+            'setup.py':
+              "import os\nd = os.path.join(os.path.expanduser('~'), 'AppData', 'Roaming', 'Microsoft', 'Windows', 'Start Menu', 'Programs', 'Startup')\nwith open(os.path.join(d, 'updater.pyw'), 'w') as f:\n    f.write('import os')\n",
+          },
+        },
+{ files: { 'pkg/__init__.py': "import winreg\nk = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_SET_VALUE)\nwinreg.SetValueEx(k, 'upd', 0, winreg.REG_SZ, 'C:\\\\x.exe')\n" } }],
       negative: [{ files: { 'pkg/cfg.py': "import os\nCONFIG = os.path.expanduser('~/.config/mytool/settings.toml')\n" } }],
     },
   },
   check(pkg, report) {
     for (const file of pkg.files) {
+      // A file actually written into an autostart location (path folded by the evaluator).
+      const write = file.facts.writes.find((w) => w.path !== undefined && AUTOSTART_PATH_RE.test(w.path));
+      if (write !== undefined) {
+        const loc = at(file, write);
+        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Writes a file into an autostart location (${short(write.path ?? '', 80)}) ${when(loc.trigger)}.` });
+        continue;
+      }
       const hit = textHits(file, PERSIST_RE, 1)[0];
       if (hit === undefined) continue;
       const trigger = lineTrigger(file, hit.line);
