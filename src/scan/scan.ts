@@ -13,7 +13,7 @@ import { scanTree, sha256Hex } from './artifact.js';
 import { identifyPackage } from './identify.js';
 import { parseTarget } from './targets.js';
 import type { Target } from './targets.js';
-import { ScanCache } from './cache.js';
+import { ScanCache, registryContextKey } from './cache.js';
 import { newFindings } from '../diff/index.js';
 
 export interface ScanOptions {
@@ -100,8 +100,10 @@ async function scanBytes(
   packageName: string | undefined,
   registry?: { versionManifest?: unknown; document?: unknown },
 ): Promise<{ scan: ArtifactScan; identity: ReturnType<typeof identifyPackage> | undefined }> {
-  const cached = cache?.get(artifact.sha256);
-  if (cached !== undefined && registry === undefined) {
+  // A registry scan depends on the registry's manifest too (manifest confusion): it is part of the key.
+  const contextKey = registry === undefined ? undefined : registryContextKey(registry);
+  const cached = cache?.get(artifact.sha256, contextKey);
+  if (cached !== undefined) {
     const { identity, ...scan } = cached;
     return { scan: { ...scan, artifact }, identity };
   }
@@ -124,7 +126,7 @@ async function scanBytes(
     ...(packageName !== undefined ? { packageName } : identity.name !== '' ? { packageName: identity.name } : {}),
     ...(registry !== undefined ? { registry } : {}),
   });
-  if (registry === undefined) cache?.set(artifact.sha256, { ...scan, identity });
+  cache?.set(artifact.sha256, { ...scan, identity }, contextKey);
   return { scan, identity };
 }
 
