@@ -1,40 +1,104 @@
 /**
  * `vigil serve`: a read-only dashboard over the results store, on node:http. Server-rendered HTML with a
- * strict Content-Security-Policy (no scripts at all), plus the same data as JSON under /api/.
+ * strict Content-Security-Policy (no scripts at all, the one stylesheet allowed by its hash), plus the
+ * same data as JSON under /api/. With a token, every page and API route needs it (bearer header or the
+ * session cookie that /login sets); without one, it only listens on loopback unless told otherwise.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ECOSYSTEMS, VERDICTS } from '../core/types.js';
 import type { Ecosystem, Verdict } from '../core/types.js';
-import { describeError } from '../core/errors.js';
+import { VigilError, describeError } from '../core/errors.js';
 import type { ReleaseRecord, ResultStore } from '../store/types.js';
-import { alertsPage, notFoundPage, overviewPage, projectPage, releasePage, releasesPage } from './pages.js';
+import { DashboardAuth, isLoopbackHost } from './auth.js';
+import { ACCOUNT_SLOT, LOGOUT_FORM, STYLE_CSS, alertsPage, loginPage, notFoundPage, overviewPage, projectPage, releasePage, releasesPage } from './pages.js';
+
+const STYLE_HASH = createHash('sha256').update(STYLE_CSS, 'utf8').digest('base64');
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
 };
 
 const MAX_URL = 4096;
+const MAX_FORM_BYTES = 4096;
+/** A wrong token costs the client this long (with 16+ random characters, guessing is hopeless anyway). */
+const FAILED_LOGIN_DELAY_MS = 250;
 
 export interface DashboardOptions {
   store: ResultStore;
   /** Rows per list (default 50). */
   pageSize?: number;
   log?: (line: string) => void;
+  /** Access token (at least 16 characters): every page and API route then needs it. */
+  token?: string;
 }
 
-function send(res: ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+function send(res: ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...extra, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-const sendHtml = (res: ServerResponse, status: number, body: string): void => send(res, status, body, 'text/html; charset=utf-8');
-const sendJson = (res: ServerResponse, status: number, body: unknown): void => send(res, status, `${JSON.stringify(body)}\n`, 'application/json; charset=utf-8');
+const sendJson = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void => send(res, status, `${JSON.stringify(body)}\n`, 'application/json; charset=utf-8', extra);
+
+function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}): void {
+  send(res, 303, '', 'text/plain; charset=utf-8', { ...extra, location });
+}
+
+/** A local path to return to after login: `/…` only (never `//host` or a scheme), else `/`. */
+export function safeNext(raw: string | null | undefined): string {
+  if (raw === null || raw === undefined || raw.length > 1000) return '/';
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\x00-\x1f\x7f\\]/.test(raw)) return '/';
+  if (/^\/(?:login|logout)(?:[/?#]|$)/.test(raw)) return '/';
+  return raw;
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      req.resume();
+      return reject(new VigilError('E_USAGE', 'expected a form (application/x-www-form-urlencoded)'));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.byteLength;
+      if (size > MAX_FORM_BYTES) {
+        // Answer now; the rest of the body is never read (the connection closes after the answer).
+        req.pause();
+        reject(new VigilError('E_LIMIT', 'form too large'));
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A cross-site POST is refused (Fetch Metadata, else an Origin of another host); same-origin forms and
+ * non-browser clients pass. With `Referrer-Policy: no-referrer` browsers send `Origin: null` for our
+ * own forms, so `null` alone is not a refusal.
+ */
+function sameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === 'null') return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
 
 function searchParam(url: URL): string {
   return (url.searchParams.get('q') ?? '').trim().slice(0, 214);
@@ -56,16 +120,72 @@ function segments(pathname: string): string[] | undefined {
 export function createDashboardHandler(options: DashboardOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { store } = options;
   const limit = options.pageSize ?? 50;
+  const auth = options.token !== undefined ? new DashboardAuth(options.token) : undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return sendHtml(res, 405, notFoundPage('Only GET is supported.'));
-    }
+    // Pages get a logout button once the request is authenticated.
+    let signedIn = false;
+    const sendHtml = (r: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void => {
+      send(r, status, body.replace(ACCOUNT_SLOT, signedIn ? LOGOUT_FORM : ''), 'text/html; charset=utf-8', extra);
+    };
     if ((req.url ?? '').length > MAX_URL) return sendHtml(res, 414, notFoundPage('URL too long.'));
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
     const parts = segments(url.pathname);
     if (parts === undefined) return sendHtml(res, 400, notFoundPage('Malformed URL.'));
     const [first, ...rest] = parts;
+    const formRoute = auth !== undefined && rest.length === 0 && (first === 'login' || first === 'logout');
+    const allowed = formRoute ? (first === 'login' ? ['GET', 'HEAD', 'POST'] : ['POST']) : ['GET', 'HEAD'];
+    if (!allowed.includes(req.method ?? '')) {
+      req.resume();
+      res.setHeader('allow', allowed.join(', '));
+      return sendHtml(res, 405, notFoundPage(`Only ${allowed.join(', ')} ${allowed.length > 1 ? 'are' : 'is'} supported here.`));
+    }
+    if (first === 'healthz' && rest.length === 0) {
+      await store.countResults();
+      return send(res, 200, 'ok\n', 'text/plain; charset=utf-8');
+    }
+    if (auth !== undefined) {
+      const secure = req.headers['x-forwarded-proto'] === 'https';
+      if (first === 'login' && formRoute) {
+        let token: string | null;
+        let next: string;
+        if (req.method === 'POST') {
+          if (!sameOrigin(req)) return sendHtml(res, 403, notFoundPage('Cross-site login refused.'));
+          const form = await readForm(req).catch(() => undefined);
+          if (form === undefined) return sendHtml(res, 400, loginPage('/', 'The login form could not be read.'), { connection: 'close' });
+          token = form.get('token');
+          next = safeNext(form.get('next'));
+        } else {
+          token = url.searchParams.get('token');
+          next = safeNext(url.searchParams.get('next'));
+          if (token === null) {
+            if (auth.session(req) !== undefined) return redirect(res, next);
+            return sendHtml(res, 200, loginPage(next));
+          }
+        }
+        if (token !== null && auth.verifyToken(token)) {
+          return redirect(res, next, { 'set-cookie': auth.cookie(auth.issueSession(), secure) });
+        }
+        await new Promise((r) => setTimeout(r, FAILED_LOGIN_DELAY_MS));
+        options.log?.(`failed login from ${req.socket.remoteAddress ?? '?'}`);
+        return sendHtml(res, 401, loginPage(next, 'Wrong token.'));
+      }
+      if (first === 'logout' && formRoute) {
+        if (!sameOrigin(req)) return sendHtml(res, 403, notFoundPage('Cross-site logout refused.'));
+        req.resume();
+        const session = auth.session(req);
+        if (session !== undefined) auth.revoke(session);
+        return redirect(res, '/login', { 'set-cookie': DashboardAuth.clearCookie() });
+      }
+      if (!auth.allows(req)) {
+        req.resume();
+        const challenge = { 'www-authenticate': 'Bearer realm="vigil"' };
+        if (first === 'api') return sendJson(res, 401, { error: 'authentication required: send Authorization: Bearer <token>' }, challenge);
+        return sendHtml(res, 401, loginPage(safeNext(`${url.pathname}${url.search}`)), challenge);
+      }
+      signedIn = auth.session(req) !== undefined;
+    } else if (first === 'login' && rest.length === 0) {
+      return redirect(res, '/');
+    }
     const search = searchParam(url);
     const verdict = verdictParam(url);
     const listOptions = { limit, search, ...(verdict !== undefined ? { verdict } : {}) };
@@ -105,9 +225,6 @@ export function createDashboardHandler(options: DashboardOptions): (req: Incomin
         if (what === 'projects') return sendJson(res, 200, await store.listProjects());
         return sendJson(res, 404, { error: 'not found' });
       }
-      case 'healthz':
-        await store.countResults();
-        return send(res, 200, 'ok\n', 'text/plain; charset=utf-8');
       default:
         return sendHtml(res, 404, notFoundPage('No such page.'));
     }
@@ -115,7 +232,7 @@ export function createDashboardHandler(options: DashboardOptions): (req: Incomin
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.log?.(`${req.method ?? ''} ${req.url ?? ''}: ${describeError(error)}`);
-      if (!res.headersSent) sendHtml(res, 500, notFoundPage('The store could not be read.'));
+      if (!res.headersSent) send(res, 500, notFoundPage('The store could not be read.').replace(ACCOUNT_SLOT, ''), 'text/html; charset=utf-8');
       else res.destroy();
     });
   };
@@ -127,7 +244,30 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-export async function startDashboard(options: DashboardOptions & { host?: string; port?: number }): Promise<RunningDashboard> {
+export interface StartDashboardOptions extends DashboardOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Listen on a non-loopback address without a token (something in front authenticates). */
+  insecureNoAuth?: boolean;
+}
+
+/**
+ * Throws E_USAGE when the dashboard would be reachable from other machines without a token: anyone who
+ * can reach it would read every finding and alert.
+ */
+export function checkExposure(host: string, token: string | undefined, insecureNoAuth: boolean): void {
+  if (token !== undefined || insecureNoAuth || isLoopbackHost(host)) return;
+  throw new VigilError(
+    'E_USAGE',
+    `refusing to serve the dashboard on ${host} without authentication: other machines could read every finding and alert. `
+    + 'Set a token (--token-file PATH, $VIGIL_SERVE_TOKEN or --token), or pass --insecure-no-auth when something in front of it authenticates.',
+  );
+}
+
+export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+  checkExposure(options.host ?? '127.0.0.1', options.token, options.insecureNoAuth === true);
   const server = createServer(createDashboardHandler(options));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

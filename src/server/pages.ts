@@ -5,7 +5,8 @@ import { releasePath } from '../store/types.js';
 import { html, raw } from './html.js';
 import type { Html } from './html.js';
 
-const STYLE = raw(`<style>
+/** The one stylesheet, inline; the Content-Security-Policy allows it by its hash (no 'unsafe-inline'). */
+export const STYLE_CSS = `
 :root{--bg:#f7f7f9;--fg:#1d1d27;--muted:#667;--line:#dde;--mal:#b00020;--sus:#b35c00;--ok:#1b7f3b;--card:#fff}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header{background:#20203a;color:#fff;padding:.7rem 1.5rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap}
@@ -24,14 +25,22 @@ pre{background:#14141f;color:#e8e8f0;padding:.6rem .8rem;border-radius:4px;overf
 .finding{border-left:4px solid var(--line);padding:.4rem .8rem;margin:.8rem 0}.finding.sev-critical{border-color:var(--mal)}.finding.sev-high{border-color:var(--sus)}
 time{white-space:nowrap}
 .empty{color:var(--muted);font-style:italic}
-</style>`);
+header .account{margin-left:.5rem}header .account button{background:#44446a}
+.login{max-width:26rem;margin:4rem auto}.login label{display:block;margin:.6rem 0 .3rem;font-weight:600}
+.login input[type=password]{width:100%;padding:.45rem .6rem;border:1px solid var(--line);border-radius:4px}
+.login .error{color:var(--mal);font-weight:600}.login button{margin-top:.8rem}
+`;
+const STYLE = raw(`<style>${STYLE_CSS}</style>`);
+
+/** Replaced by the server with a logout button when the dashboard has a token. */
+export const ACCOUNT_SLOT = '<!--vigil:account-->';
 
 export function layout(title: string, body: Html, search = ''): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Vigil</title><link rel="icon" href="data:,">${STYLE}</head>
 <body><header><a class="brand" href="/">Vigil</a><a href="/">Overview</a><a href="/releases">Releases</a><a href="/alerts">Alerts</a>
-<form method="get" action="/releases" role="search"><input type="search" name="q" value="${search}" placeholder="Search packages" aria-label="Search packages"> <button type="submit">Search</button></form></header>
+<form method="get" action="/releases" role="search"><input type="search" name="q" value="${search}" placeholder="Search packages" aria-label="Search packages"> <button type="submit">Search</button></form>${raw(ACCOUNT_SLOT)}</header>
 <main>${body}</main></body></html>`.value;
 }
 
@@ -49,7 +58,7 @@ function releaseLink(r: { ecosystem: ReleaseRecord['ecosystem']; name: string; v
 }
 
 export function projectsTable(projects: readonly ProjectRecord[]): Html {
-  if (projects.length === 0) return html`<p class="empty">No watched projects. Add one with <code>vigil watch add PATH</code>.</p>`;
+  if (projects.length === 0) return html`<p class="empty">No watched projects. Add one with <code>vigil watch add PATH</code> or <code>vigil watch add REPO-URL</code>.</p>`;
   return html`<table><thead><tr><th>Project</th><th>Status</th><th>Direct deps</th><th>Last run</th><th>Summary</th></tr></thead><tbody>
 ${projects.map((p) => html`<tr><td><a href="/project/${p.id}">${p.name}</a><div class="muted mono">${p.path}</div></td><td>${badge(p.status)}</td><td>${p.dependencies.length}</td><td>${time(p.lastRunAt)}</td><td>${p.summary}</td></tr>`)}
 </tbody></table>`;
@@ -133,4 +142,21 @@ ${p.dependencies.map((d) => {
 
 export function notFoundPage(what: string): string {
   return layout('Not found', html`<h1>Not found</h1><p>${what}</p><p><a href="/">Back to the overview</a></p>`);
+}
+
+/** The logout button for the header (the server puts it in ACCOUNT_SLOT). */
+export const LOGOUT_FORM = '<form class="account" method="post" action="/logout"><button type="submit">Log out</button></form>';
+
+/** The token form. `next` is a local path to go back to after logging in. */
+export function loginPage(next: string, error?: string): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in · Vigil</title><link rel="icon" href="data:,">${STYLE}</head>
+<body><header><span class="brand">Vigil</span></header>
+<main><section class="login"><h1>Log in</h1>
+<p class="muted">This dashboard needs its access token (the one given to <code>vigil serve</code>).</p>
+${error !== undefined ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="/login"><input type="hidden" name="next" value="${next}">
+<label for="token">Access token</label><input type="password" id="token" name="token" autocomplete="current-password" required autofocus>
+<button type="submit">Log in</button></form></section></main></body></html>`.value;
 }

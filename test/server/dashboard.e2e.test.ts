@@ -84,3 +84,62 @@ test('dashboard end to end in headless Chromium', { timeout: 90_000, skip: execu
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('dashboard with a token: log in through the form, browse, log out (headless Chromium)', { timeout: 90_000, skip: executablePath === undefined ? 'Chromium not installed (apt-get install chromium); dashboard e2e skipped' : false }, async () => {
+  const token = 'e2e-token-7b1d9c0a4f2e6358';
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-auth-'));
+  const store = new SqliteStore(join(dir, 'e2e.db'));
+  await store.init();
+  await seed(store);
+  const dash = await startDashboard({ store, port: 0, token });
+  const browser = await chromium.launch({ executablePath: executablePath ?? '', args: ARGS, timeout: 60_000 });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) consoleErrors.push(m.text());
+    });
+    // A deep link without a session shows the login form (401), and nothing of the data.
+    const first = await page.goto(`${dash.url}/releases?q=evil`, { waitUntil: 'load' });
+    assert.equal(first?.status(), 401);
+    assert.equal(await page.title(), 'Log in · Vigil');
+    assert.equal(await page.getByText('evil-pkg@0.0.9').count(), 0);
+    const png = await page.screenshot({ fullPage: true });
+    if (process.env.VIGIL_E2E_LOGIN_SCREENSHOT !== undefined) writeFileSync(process.env.VIGIL_E2E_LOGIN_SCREENSHOT, png);
+    // The stylesheet is allowed by its CSP hash: the header bar is painted dark, not left unstyled.
+    // (The callback runs in the page; no DOM types in this Node project, hence the global lookup.)
+    const headerColour = await page.locator('header').evaluate((el) => {
+      const g = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } };
+      return g.getComputedStyle(el).backgroundColor;
+    });
+    assert.equal(headerColour, 'rgb(32, 32, 58)');
+
+    await page.getByLabel('Access token').fill('not-the-token-at-all');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong token.' }).waitFor();
+
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/\?q=evil$|\/releases\?q=evil$/);
+    assert.match(page.url(), /\/releases\?q=evil$/, 'back to the page asked for');
+    assert.ok(await page.getByRole('link', { name: 'evil-pkg@0.0.9' }).isVisible());
+    const cookies = await page.context().cookies();
+    assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [['vigil_session', true, 'Strict']]);
+    assert.ok(!cookies[0]?.value.includes(token));
+
+    // Navigation keeps the session; then log out.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.waitForURL(/\/alerts$/);
+    assert.ok(await page.getByText('you use 0.0.8').first().isVisible());
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    assert.equal((await page.goto(`${dash.url}/`, { waitUntil: 'load' }))?.status(), 401);
+    assert.equal(await page.title(), 'Log in · Vigil');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+    await dash.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
