@@ -8,12 +8,12 @@ import pg from 'pg';
 import { VigilError, describeError } from '../core/errors.js';
 import type { Ecosystem } from '../core/types.js';
 import {
-  ALERT_COLUMNS, PROJECT_COLUMNS, RESULT_COLUMNS, SCHEMA_STATEMENTS, alertValues, likePattern, projectValues,
+  ALERT_COLUMNS, PROJECT_COLUMNS, RESULT_COLUMNS, SCHEMA_STATEMENTS, alertValues, listAlertsQuery, listResultsQuery, projectValues,
   resultValues, rowToAlert, rowToProject, rowToResult,
 } from './rows.js';
 import type { SqlValue } from './rows.js';
 import type { AlertRecord, ListOptions, ProjectRecord, ReleaseRecord, ResultStore } from './types.js';
-import { clampLimit, releaseKey } from './types.js';
+import { releaseKey } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -140,22 +140,8 @@ export class PostgresStore implements ResultStore {
   }
 
   async listResults(options: ListOptions = {}): Promise<ReleaseRecord[]> {
-    const where: string[] = [];
-    const values: SqlValue[] = [];
-    if (options.search !== undefined && options.search !== '') {
-      values.push(likePattern(options.search));
-      where.push(`lower(name) LIKE $${values.length}`);
-    }
-    if (options.verdict !== undefined) {
-      values.push(options.verdict);
-      where.push(`verdict = $${values.length}`);
-    }
-    values.push(clampLimit(options.limit));
-    const res = await this.query(
-      `SELECT * FROM results ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY scanned_at DESC, key LIMIT $${values.length}`,
-      values,
-    );
-    return res.rows.map(rowToResult);
+    const { sql, values } = listResultsQuery(options, (n) => `$${n}`);
+    return (await this.query(sql, values)).rows.map(rowToResult);
   }
 
   async countResults(): Promise<number> {
@@ -172,22 +158,8 @@ export class PostgresStore implements ResultStore {
   }
 
   async listAlerts(options: { limit?: number; search?: string; project?: string } = {}): Promise<AlertRecord[]> {
-    const where: string[] = [];
-    const values: SqlValue[] = [];
-    if (options.search !== undefined && options.search !== '') {
-      values.push(likePattern(options.search));
-      where.push(`lower(coalesce(name, '')) LIKE $${values.length}`);
-    }
-    if (options.project !== undefined) {
-      values.push(options.project);
-      where.push(`project = $${values.length}`);
-    }
-    values.push(clampLimit(options.limit));
-    const res = await this.query(
-      `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key LIMIT $${values.length}`,
-      values,
-    );
-    return res.rows.map(rowToAlert);
+    const { sql, values } = listAlertsQuery(options, (n) => `$${n}`);
+    return (await this.query(sql, values)).rows.map(rowToAlert);
   }
 
   async putProject(project: ProjectRecord): Promise<void> {

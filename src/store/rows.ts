@@ -3,7 +3,8 @@ import { ECOSYSTEMS, VERDICTS } from '../core/types.js';
 import type { ArtifactInfo, Ecosystem, Finding, ScanError, Verdict } from '../core/types.js';
 import { VigilError } from '../core/errors.js';
 import type { AlertKind, AlertRecord, AlertSeverity, DirectDependency, ProjectRecord, ProjectStatus, ReleaseRecord } from './types.js';
-import { normalizeName, releaseKey } from './types.js';
+import type { ListOptions } from './types.js';
+import { clampLimit, normalizeName, releaseKey } from './types.js';
 
 export const SCHEMA_STATEMENTS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS results (
@@ -155,4 +156,46 @@ export function rowToProject(row: Row): ProjectRecord {
 /** `%…%` pattern for a case-insensitive substring search; LIKE wildcards in the input are escaped. */
 export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Positional parameter `n` (1-based) in the store's SQL dialect: `?` for SQLite, `$n` for PostgreSQL. */
+export type Placeholder = (n: number) => string;
+
+/**
+ * A list page of one table, newest first and capped: an optional case-insensitive substring search of
+ * `searchIn` and optional equality filters (skipped when their value is undefined). Both stores run it.
+ */
+function listQuery(
+  table: 'results' | 'alerts',
+  searchIn: string,
+  search: string | undefined,
+  equals: readonly (readonly [column: string, value: string | undefined])[],
+  orderBy: string,
+  limit: number | undefined,
+  placeholder: Placeholder,
+): { sql: string; values: SqlValue[] } {
+  const where: string[] = [];
+  const values: SqlValue[] = [];
+  if (search !== undefined && search !== '') {
+    values.push(likePattern(search));
+    where.push(`${searchIn} LIKE ${placeholder(values.length)} ESCAPE '\\'`);
+  }
+  for (const [column, value] of equals) {
+    if (value === undefined) continue;
+    values.push(value);
+    where.push(`${column} = ${placeholder(values.length)}`);
+  }
+  values.push(clampLimit(limit));
+  const filter = where.length > 0 ? `WHERE ${where.join(' AND ')} ` : '';
+  return { sql: `SELECT * FROM ${table} ${filter}ORDER BY ${orderBy} LIMIT ${placeholder(values.length)}`, values };
+}
+
+/** `listResults`: search by name, filter by verdict. */
+export function listResultsQuery(options: ListOptions, placeholder: Placeholder): { sql: string; values: SqlValue[] } {
+  return listQuery('results', 'lower(name)', options.search, [['verdict', options.verdict]], 'scanned_at DESC, key', options.limit, placeholder);
+}
+
+/** `listAlerts`: search by package name, filter by project. */
+export function listAlertsQuery(options: { limit?: number; search?: string; project?: string }, placeholder: Placeholder): { sql: string; values: SqlValue[] } {
+  return listQuery('alerts', "lower(coalesce(name, ''))", options.search, [['project', options.project]], 'created_at DESC, key', options.limit, placeholder);
 }

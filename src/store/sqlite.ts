@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import { VigilError, describeError } from '../core/errors.js';
 import type { Ecosystem } from '../core/types.js';
 import {
-  ALERT_COLUMNS, PROJECT_COLUMNS, RESULT_COLUMNS, SCHEMA_STATEMENTS, alertValues, likePattern, projectValues,
+  ALERT_COLUMNS, PROJECT_COLUMNS, RESULT_COLUMNS, SCHEMA_STATEMENTS, alertValues, listAlertsQuery, listResultsQuery, projectValues,
   resultValues, rowToAlert, rowToProject, rowToResult,
 } from './rows.js';
 import type { AlertRecord, ListOptions, ProjectRecord, ReleaseRecord, ResultStore } from './types.js';
-import { clampLimit, releaseKey } from './types.js';
+import { releaseKey } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -79,19 +79,8 @@ export class SqliteStore implements ResultStore {
   }
 
   async listResults(options: ListOptions = {}): Promise<ReleaseRecord[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (options.search !== undefined && options.search !== '') {
-      where.push("lower(name) LIKE ? ESCAPE '\\'");
-      params.push(likePattern(options.search));
-    }
-    if (options.verdict !== undefined) {
-      where.push('verdict = ?');
-      params.push(options.verdict);
-    }
-    const sql = `SELECT * FROM results ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY scanned_at DESC, key LIMIT ?`;
-    return (this.conn.prepare(sql).all(...params, clampLimit(options.limit)) as Row[]).map(rowToResult);
+    const { sql, values } = listResultsQuery(options, () => '?');
+    return (this.conn.prepare(sql).all(...values) as Row[]).map(rowToResult);
   }
 
   async countResults(): Promise<number> {
@@ -107,18 +96,8 @@ export class SqliteStore implements ResultStore {
   }
 
   async listAlerts(options: { limit?: number; search?: string; project?: string } = {}): Promise<AlertRecord[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (options.search !== undefined && options.search !== '') {
-      where.push("lower(coalesce(name, '')) LIKE ? ESCAPE '\\'");
-      params.push(likePattern(options.search));
-    }
-    if (options.project !== undefined) {
-      where.push('project = ?');
-      params.push(options.project);
-    }
-    const sql = `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key LIMIT ?`;
-    return (this.conn.prepare(sql).all(...params, clampLimit(options.limit)) as Row[]).map(rowToAlert);
+    const { sql, values } = listAlertsQuery(options, () => '?');
+    return (this.conn.prepare(sql).all(...values) as Row[]).map(rowToAlert);
   }
 
   async putProject(project: ProjectRecord): Promise<void> {

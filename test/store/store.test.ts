@@ -45,6 +45,9 @@ async function contract(store: ResultStore): Promise<void> {
   assert.deepEqual((await store.listResults({ search: 'FOO' })).map((r) => r.version), ['1.0']);
   assert.deepEqual(await store.listResults({ search: '%' }), [], 'LIKE wildcards are escaped');
   assert.equal((await store.listResults({ verdict: 'clean' })).length, 1);
+  assert.deepEqual((await store.listResults({ search: 'foo', verdict: 'malicious', limit: 1 })).map((r) => r.name), ['foo-bar'], 'search, filter and limit together');
+  assert.deepEqual(await store.listResults({ search: 'foo', verdict: 'clean' }), []);
+  assert.equal((await store.listResults({ limit: 1 })).length, 1);
 
   const alert = {
     key: 'k1', kind: 'malicious-release' as const, severity: 'critical' as const, title: 't', message: 'm',
@@ -56,6 +59,8 @@ async function contract(store: ResultStore): Promise<void> {
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]?.title, 't');
   assert.equal((await store.listAlerts({ project: 'none' })).length, 0);
+  assert.equal((await store.listAlerts({ search: 'foo', project: 'none', limit: 5 })).length, 0);
+  assert.equal((await store.listAlerts({ search: 'nothing-like-it' })).length, 0);
 
   const project = { id: 'p1', path: '/x', name: 'x', addedAt: 'a', status: 'pending' as const, summary: '', dependencies: [{ ecosystem: 'npm' as const, name: 'a', version: '1.0.0' }] };
   await store.putProject(project);
