@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +204,43 @@ describe('vigil watch add REPO-URL (real git over loopback HTTP and file://)', (
     } finally {
       hung.closeAllConnections();
       hung.close();
+    }
+  });
+
+  test('git:// through a real git daemon on loopback: clone, then fetch + reset to a new upstream commit', { timeout: 30_000 }, async () => {
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const daemon = spawn('git', ['daemon', '--export-all', '--reuseaddr', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root], {
+      env: gitEnv, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let daemonErr = '';
+    daemon.stderr.on('data', (c: Buffer) => (daemonErr += c.toString()));
+    try {
+      const end = Date.now() + 10_000;
+      for (;;) {
+        const up = await new Promise<boolean>((r) => {
+          const s = connect(port, '127.0.0.1', () => {
+            s.end();
+            r(true);
+          }).on('error', () => r(false));
+        });
+        if (up) break;
+        if (Date.now() > end || daemon.exitCode !== null) throw new Error(`git daemon did not start: ${daemonErr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const cache = new RepoCache({ dir: join(dir, 'daemon-cache'), env: gitEnv });
+      const ref = parseRepoUrl(`git://127.0.0.1:${port}/app`);
+      const clone = await cache.clone('0a0a0a0a0a0a', ref);
+      assert.equal(await cache.head('0a0a0a0a0a0a', ref), upstream.run('rev-parse', 'HEAD').trim());
+      const next = upstream.commit({ 'web/extra.txt': 'x\n' }, 'over git://');
+      await cache.update('0a0a0a0a0a0a', ref);
+      assert.equal(await cache.head('0a0a0a0a0a0a', ref), next);
+      assert.ok(existsSync(join(clone, 'web', 'extra.txt')));
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => (daemon.exitCode !== null ? r(undefined) : daemon.once('exit', r)));
     }
   });
 
