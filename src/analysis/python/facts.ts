@@ -214,6 +214,15 @@ function sinkCall(name: string): { kind: 'http' | 'socket' | 'dns' | 'smtp' | 'f
   return undefined;
 }
 
+/** What the output of a reconnaissance command reveals (its output is a taint source). */
+const RECON_COMMANDS: readonly [RegExp, string][] = [
+  [/^\s*(?:whoami|id|logname|net\s+user|query\s+user)\b/i, 'recon:user'],
+  [/^\s*(?:hostname|uname|systeminfo|ver|sw_vers|lsb_release|cat\s+\/etc\/(?:os-release|issue))\b/i, 'recon:hostname'],
+  [/^\s*(?:ipconfig|ifconfig|ip\s+a(?:ddr)?|curl\s+(?:-s\s+)?(?:ifconfig\.me|ipinfo\.io|api\.ipify\.org))\b/i, 'recon:ip'],
+  [/^\s*(?:ls|dir|pwd|cd|find|tree|cat\s+\/etc\/(?:passwd|shadow|hosts))\b/i, 'recon:files'],
+  [/^\s*(?:env|printenv|set)\s*$/i, 'env:*'],
+];
+
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -382,6 +391,8 @@ export class FactExtractor {
   private readonly module: Scope;
   private origin: Origin | undefined;
   private depth = 0;
+  /** Nesting of conditional branches (if/try/match) around the statement being walked. */
+  private condDepth = 0;
   private steps = 0;
   private inlineDepth = 0;
   /** > 0 while re-walking unrolled loop iterations: facts are not recorded again. */
@@ -510,15 +521,20 @@ export class FactExtractor {
         const cond = field(st, 'condition');
         const isMain = cond !== undefined && /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/.test(cond.text);
         if (cond !== undefined) this.evalExpr(cond, scope);
-        for (const c of kids(st)) {
-          if (cond !== undefined && c.id === cond.id) continue;
-          if (c.type === 'block') this.walkBlock(c, isMain ? { ...scope, main: true } : scope);
-          else if (c.type === 'elif_clause' || c.type === 'else_clause') {
-            const cc = field(c, 'condition');
-            if (cc !== undefined) this.evalExpr(cc, scope);
-            const body = field(c, 'consequence') ?? field(c, 'body') ?? kids(c).find((k) => k.type === 'block');
-            if (body !== undefined) this.walkBlock(body, scope);
+        this.condDepth++;
+        try {
+          for (const c of kids(st)) {
+            if (cond !== undefined && c.id === cond.id) continue;
+            if (c.type === 'block') this.walkBlock(c, isMain ? { ...scope, main: true } : scope);
+            else if (c.type === 'elif_clause' || c.type === 'else_clause') {
+              const cc = field(c, 'condition');
+              if (cc !== undefined) this.evalExpr(cc, scope);
+              const body = field(c, 'consequence') ?? field(c, 'body') ?? kids(c).find((k) => k.type === 'block');
+              if (body !== undefined) this.walkBlock(body, scope);
+            }
           }
+        } finally {
+          this.condDepth--;
         }
         return;
       }
@@ -558,21 +574,12 @@ export class FactExtractor {
       case 'case_clause':
       case 'block':
       case 'except_group_clause': {
-        for (const c of kids(st)) {
-          if (c.type === 'block') this.walkBlock(c, scope);
-          else if (c.type === 'with_clause') {
-            for (const item of kids(c)) {
-              const v = field(item, 'value') ?? kids(item)[0];
-              if (v === undefined) continue;
-              if (v.type === 'as_pattern') {
-                const [inner, target] = [kids(v)[0], field(v, 'alias') ?? kids(v)[1]];
-                const val = inner !== undefined ? this.evalExpr(inner, scope) : UNKNOWN;
-                const tgt = target?.type === 'as_pattern_target' ? kids(target)[0] : target;
-                if (tgt !== undefined) this.bindTarget(tgt, val, scope);
-              } else this.evalExpr(v, scope);
-            }
-          } else if (c.type.endsWith('_clause') || c.type === 'block') this.walkStmt(c, scope);
-          else if (st.type === 'while_statement' || st.type === 'match_statement') this.evalExpr(c, scope);
+        const branching = st.type === 'try_statement' || st.type === 'match_statement';
+        if (branching) this.condDepth++;
+        try {
+          this.walkChildren(st, scope);
+        } finally {
+          if (branching) this.condDepth--;
         }
         return;
       }
@@ -708,6 +715,26 @@ export class FactExtractor {
     }
   }
 
+  /** Walks the blocks and clauses of a compound statement (with/try/while/match…) in order. */
+  private walkChildren(st: Node, scope: Scope): void {
+    for (const c of kids(st)) {
+      if (c.type === 'block') this.walkBlock(c, scope);
+      else if (c.type === 'with_clause') {
+        for (const item of kids(c)) {
+          const v = field(item, 'value') ?? kids(item)[0];
+          if (v === undefined) continue;
+          if (v.type === 'as_pattern') {
+            const [inner, target] = [kids(v)[0], field(v, 'alias') ?? kids(v)[1]];
+            const val = inner !== undefined ? this.evalExpr(inner, scope) : UNKNOWN;
+            const tgt = target?.type === 'as_pattern_target' ? kids(target)[0] : target;
+            if (tgt !== undefined) this.bindTarget(tgt, val, scope);
+          } else this.evalExpr(v, scope);
+        }
+      } else if (c.type.endsWith('_clause') || c.type === 'block') this.walkStmt(c, scope);
+      else if (st.type === 'while_statement' || st.type === 'match_statement') this.evalExpr(c, scope);
+    }
+  }
+
   private lookup(name: string, scope: Scope): Val | undefined {
     for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
       const v = s.vars.get(name);
@@ -718,9 +745,14 @@ export class FactExtractor {
 
   private bindTarget(target: Node, v: Val, scope: Scope): void {
     switch (target.type) {
-      case 'identifier':
-        scope.vars.set(target.text, v);
+      case 'identifier': {
+        // Inside a branch, a reassignment keeps the taint of the value it replaces: the other branch
+        // may be the one that runs (`try: data = secrets ... except: data = {}` then `send(data)`).
+        const old = this.condDepth > 0 ? scope.vars.get(target.text) : undefined;
+        const oldTaint = old !== undefined ? taintOf(old) : undefined;
+        scope.vars.set(target.text, oldTaint !== undefined && oldTaint.size > 0 ? withTaint(v, unionTaint(oldTaint, taintOf(v))) : v);
         return;
+      }
       case 'pattern_list':
       case 'tuple_pattern':
       case 'list_pattern':
@@ -1801,6 +1833,8 @@ export class FactExtractor {
         if (looksLikeText(text)) this.recordCommand(name, [str(text, { dec: true })], {}, node, scope);
       }
     }
+    const labels = new Set(['net:command']);
+    for (const [re, label] of RECON_COMMANDS) if (re.test(fact.cmd)) labels.add(label);
     const py = /\bpython[\d.]*(?:\.exe)?["']?\s+-c\s+(["'])([\s\S]{8,}?)\1/.exec(fact.cmd);
     if (py?.[2] !== undefined) this.walkDecoded(py[2], node, scope);
     else if (argv?.k === 'list') {
@@ -1811,7 +1845,7 @@ export class FactExtractor {
       const isPython = prog !== undefined && ((prog.k === 'str' && /(?:^|[\\/])python[\d.]*(?:\.exe)?$|^py(?:\.exe)?$/i.test(prog.s)) || (prog.k === 'ref' && prog.name === 'sys.executable') || (prog.k === 'unknown' && prog.from === 'sys.executable'));
       if (i > 0 && isPython && code?.k === 'str' && !code.partial) this.walkDecoded(code.bytes === true ? utf8Decode(code.s) : code.s, node, scope);
     }
-    return { k: 'unknown', from: `${name}()`, taint: new Set(['net:command']) };
+    return { k: 'unknown', from: `${name}()`, taint: labels };
   }
 
   private handleExec(name: string, args: Val[], node: Node, scope: Scope): Val {

@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { short } from '../../analysis/python/model.js';
+import { short, triggerOf } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
@@ -71,10 +71,14 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       }
       const downloads = file.facts.writes.filter((w) => w.fromNetwork || w.download);
       for (const w of downloads) {
-        // A download and a process start in the same function (or both at top level).
+        // A process start that runs the downloaded file by name, or sits in the same function, or
+        // runs without a call like the download does (top-level code and functions it calls).
+        const name = w.path?.split(/[\\/]/).pop()?.replace(/\uFFFD/g, '') ?? '';
+        const autoWrite = isAuto(triggerOf(file, w));
+        const related = (ev: { fn: string | undefined; main: boolean }): boolean => ev.fn === w.fn || (autoWrite && isAuto(triggerOf(file, ev)));
         const run =
-          file.facts.commands.find((c) => c.fn === w.fn && !PIP_RE.test(c.cmd)) ??
-          file.facts.calls.find((c) => c.fn === w.fn && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
+          file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
+          file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
         if (run === undefined) continue;
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);

