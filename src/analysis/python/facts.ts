@@ -190,8 +190,13 @@ const BUILTINS = new Set(
   'exec eval compile __import__ getattr setattr globals locals vars chr ord bytes bytearray str int float list tuple dict set map filter zip reversed sorted open print len range input hex oct bin abs min max sum any all isinstance type repr format iter next hasattr delattr id hash callable memoryview frozenset enumerate round divmod pow super object property staticmethod classmethod breakpoint copyright credits license help dir slice ascii exit quit __builtins__ execfile reload unicode unichr basestring long raw_input file apply reduce'.split(' '),
 );
 
+/** Calls that return a connected socket (TLS-wrapped or not): methods on it are socket methods. */
+const SOCKET_FACTORY_RE = /^(?:ssl\.(?:SSLContext|create_default_context|_create_unverified_context)\.wrap_socket|ssl\.wrap_socket|socket\.create_connection)\./;
+
 function normaliseName(name: string): string {
   let n = name;
+  const factory = SOCKET_FACTORY_RE.exec(n);
+  if (factory !== null) n = `socket.socket.${n.slice(factory[0].length)}`;
   for (const prefix of ['builtins.', '__builtins__.', '__builtin__.', '__builtins__.__dict__.']) if (n.startsWith(prefix)) n = n.slice(prefix.length);
   if (n.startsWith('importlib.__import__')) n = '__import__';
   return n;
@@ -1092,7 +1097,7 @@ export class FactExtractor {
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };
       return { k: 'ref', name, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     }
-    if (obj.k === 'unknown' && obj.from !== undefined) return { k: 'ref', name: `${obj.from}.${attr}`, recv: obj, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
+    if (obj.k === 'unknown' && obj.from !== undefined) return { k: 'ref', name: normaliseName(`${obj.from}.${attr}`), recv: obj, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     return { k: 'ref', name: `.${attr}`, recv: obj, ...(taintOf(obj) !== undefined ? { taint: taintOf(obj) as Taint } : {}) };
   }
 
@@ -1791,7 +1796,8 @@ export class FactExtractor {
     const labels = new Set<string>([`net:${host}`]);
     if (dest?.cls === 'metadata') labels.add('metadata');
     if (IP_LOOKUP_RE.test(host)) labels.add('recon:ip');
-    return { k: 'unknown', from: sink.kind === 'http' ? 'http-response' : name, taint: labels };
+    // A socket from create_connection() keeps its destination for the sends made on it.
+    return { k: 'unknown', from: sink.kind === 'http' ? 'http-response' : name, taint: labels, ...(name.endsWith('create_connection') && dest !== undefined ? { dest } : {}) };
   }
 
   private notifySummary(scope: Scope, fact: SinkFact): void {

