@@ -1792,7 +1792,8 @@ export class FactExtractor {
     if (dest === undefined && recv?.k === 'unknown' && recv.dest !== undefined) dest = recv.dest;
     if (dest === undefined && args[0]?.k === 'unknown') dest = (args[0] as { dest?: Dest }).dest;
     let t = unionTaint(...args.map(taintOf), ...Object.values(kw).map(taintOf));
-    if (recv !== undefined && sink.destArg === 'recv') t = unionTaint(t, taintOf(recv));
+    // What a socket sends is its arguments; the socket object's own labels (e.g. where it connected) are not data.
+    if (recv !== undefined && sink.destArg === 'recv' && sink.kind !== 'socket') t = unionTaint(t, taintOf(recv));
     if (args[0]?.k === 'unknown' && args[0].from === 'urllib.request.Request') t = unionTaint(t, args[0].taint);
     const e = this.ev(node, scope);
     const fact: SinkFact = { ...e, kind: sink.kind, via: name, dest, sources: sourceLabels(t), params: paramIdx(t) };

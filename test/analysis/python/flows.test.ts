@@ -88,3 +88,15 @@ test('a function started in a thread at import runs at import; downloaded code s
   });
   assert.notEqual(quiet.verdict, 'malicious');
 });
+
+test('a plain client that connects to an IP-echo service and sends a request is not exfiltration', async () => {
+  const { score } = await scan({
+    'pkg/client.py': [
+      'import socket, ssl',
+      'ctx = ssl.create_default_context()',
+      "sock = ctx.wrap_socket(socket.create_connection(('httpbin.org', 443)), server_hostname='httpbin.org')",
+      "sock.sendall(b'GET /get HTTP/1.1\\r\\nHost: httpbin.org\\r\\n\\r\\n')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'clean', score.reason);
+});
