@@ -174,6 +174,8 @@ const MAX_CALLS = 20_000;
 const MAX_STRINGS = 20_000;
 const MAX_ITER = 100_000;
 const MAX_UNROLL = 60_000;
+/** Methods that add to a container in place. */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'appendleft', 'extendleft', 'write', 'writelines', 'setdefault']);
 const MAX_INLINE_BODY = 3000;
 const MAX_INLINE_DEPTH = 3;
 
@@ -723,6 +725,32 @@ export class FactExtractor {
     }
   }
 
+  /**
+   * `xs.append(v)` / `xs.extend(vs)` / `d.update(m)` on a variable: a known list grows (decoders build
+   * payloads with append loops), and in any case the variable takes the taint of what was added.
+   */
+  private mutateContainer(fnNode: Node, args: Val[], argTaint: Taint | undefined, scope: Scope): void {
+    const method = field(fnNode, 'attribute')?.text;
+    const objNode = field(fnNode, 'object');
+    if (method === undefined || objNode?.type !== 'identifier' || !MUTATORS.has(method)) return;
+    const name = objNode.text;
+    let holder: Scope | undefined = scope;
+    while (holder !== undefined && !holder.vars.has(name)) holder = holder.parent;
+    const cur = holder?.vars.get(name);
+    if (holder === undefined || cur === undefined) return;
+    let next: Val = cur;
+    const a0 = args[0];
+    if (cur.k === 'list' && cur.items.length < MAX_ITER && a0 !== undefined) {
+      if (method === 'append') next = { ...cur, items: [...cur.items, a0] };
+      else if (method === 'extend') {
+        const more = asList(a0);
+        next = more !== undefined && cur.items.length + more.length <= MAX_ITER ? { ...cur, items: [...cur.items, ...more] } : withTaint({ k: 'unknown' }, unionTaint(taintOf(cur), argTaint));
+      }
+    }
+    if (next === cur && (argTaint === undefined || argTaint.size === 0)) return;
+    holder.vars.set(name, next === cur ? withTaint(cur, unionTaint(taintOf(cur), argTaint)) : next);
+  }
+
   /** Walks the blocks and clauses of a compound statement (with/try/while/match…) in order. */
   private walkChildren(st: Node, scope: Scope): void {
     for (const c of kids(st)) {
@@ -1270,6 +1298,7 @@ export class FactExtractor {
     }
     if (callee.k === 'ref' && callee.name.startsWith('class:')) this.facts.calledAtTop.add(scope.fn === undefined && !scope.main ? `${callee.name.slice(6)}.__init__` : `${scope.fn ?? ''}->${callee.name.slice(6)}.__init__`);
     const argTaint = unionTaint(splatTaint, ...args.map(taintOf), ...Object.values(kw).map(taintOf));
+    if (fnNode?.type === 'attribute') this.mutateContainer(fnNode, args, argTaint, scope);
     let result: Val | undefined;
     if (callee.k === 'ref') result = this.applyKnown(callee.name, args, kw, node, scope, callee.recv);
     if (callee.k === 'func') {

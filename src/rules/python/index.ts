@@ -12,6 +12,7 @@ import { hiddenCode } from './hidden-code.js';
 import { hiddenCommand } from './hidden-command.js';
 import { hiddenProcess } from './hidden-process.js';
 import { hostDataExfiltration } from './host-data-exfiltration.js';
+import { installBeacon } from './install-beacon.js';
 import { installBinaryExec } from './install-binary-exec.js';
 import { installCommand } from './install-command.js';
 import { installHook } from './install-hook.js';
@@ -40,6 +41,7 @@ export const pythonRuleSet: readonly PyRule[] = [
   hiddenCommand,
   hiddenProcess,
   hostDataExfiltration,
+  installBeacon,
   installBinaryExec,
   installCommand,
   installHook,

