@@ -100,3 +100,14 @@ test('a plain client that connects to an IP-echo service and sends a request is 
   });
   assert.equal(score.verdict, 'clean', score.reason);
 });
+
+test('a windowless Python started at import is a background payload; a windowless tool run when called is not', async () => {
+  const { score } = await scan({
+    'pkg/__init__.py': "import subprocess, sys, os\nsubprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), 'svc.py')], creationflags=subprocess.DETACHED_PROCESS)\n",
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const { score: tool } = await scan({
+    'pkg/vcs.py': "import subprocess\ndef rev():\n    return subprocess.check_output(['git', 'rev-parse', 'HEAD'], creationflags=subprocess.CREATE_NO_WINDOW)\n",
+  });
+  assert.equal(tool.verdict, 'clean', tool.reason);
+});
