@@ -10,6 +10,8 @@ const PERSIST_RE =
 const AUTOSTART_PATH_RE =
   /Start Menu[\\/]{1,2}Programs[\\/]{1,2}Startup(?:[\\/]|$)|[\\/]Library[\\/]LaunchAgents[\\/]|[\\/]\.config[\\/]autostart[\\/]|[\\/]\.config[\\/]systemd[\\/]user[\\/]|^\/etc\/cron\./i;
 
+const PLACE_RE = /^(?:os\.(?:makedirs|mkdir|rename|replace|symlink|link)|shutil\.(?:copy|copy2|copyfile|copytree|move)|git\.Git(?:\.clone)?|git\.Repo\.clone_from|pathlib\.Path(?:\.(?:write_text|write_bytes|mkdir|rename|replace|symlink_to))?)$/;
+
 export const persistence = defineRule<PyPackage, PyReport>({
   meta: {
     id: 'py/persistence',
@@ -38,6 +40,14 @@ export const persistence = defineRule<PyPackage, PyReport>({
       if (write !== undefined) {
         const loc = at(file, write);
         report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Writes a file into an autostart location (${short(write.path ?? '', 80)}) ${when(loc.trigger)}.` });
+        continue;
+      }
+      // Files placed there by copying, moving, cloning or creating folders.
+      let placed: string | undefined;
+      const place = file.facts.calls.find((c) => PLACE_RE.test(c.name) && [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'str' && AUTOSTART_PATH_RE.test(a.s) && (placed = a.s) !== undefined));
+      if (place !== undefined) {
+        const loc = at(file, place);
+        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Places files into an autostart location with ${place.name} (${short(placed ?? '', 80)}) ${when(loc.trigger)}.` });
         continue;
       }
       const hit = textHits(file, PERSIST_RE, 1)[0];

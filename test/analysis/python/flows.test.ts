@@ -111,3 +111,15 @@ test('a windowless Python started at import is a background payload; a windowles
   });
   assert.equal(tool.verdict, 'clean', tool.reason);
 });
+
+test('copying or cloning into the Startup folder at install is persistence; creating a config folder is not', async () => {
+  const { score } = await scan({
+    'pkg-1/setup.py':
+      "import os, shutil\nstartup = rf'C:\\Users\\{os.getlogin()}\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup'\nshutil.copy('helper.pyw', startup)\nfrom setuptools import setup\nsetup(name='x')\n",
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const { score: cfg } = await scan({
+    'pkg-1/setup.py': "import os\nos.makedirs(os.path.expanduser('~/.config/mytool'), exist_ok=True)\nfrom setuptools import setup\nsetup(name='x')\n",
+  });
+  assert.equal(cfg.verdict, 'clean', cfg.reason);
+});
