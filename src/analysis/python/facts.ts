@@ -1862,7 +1862,8 @@ export class FactExtractor {
     // Commands that reach the network carry data out like any other sink.
     const net = /\b(?:curl|wget|nslookup|dig|ping|nc|ncat|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|certutil|bitsadmin)\b/i.exec(fact.cmd);
     if (net !== null) {
-      const url = /(?:https?|ftp):\/\/[^\s'"`]+/i.exec(fact.cmd)?.[0] ?? /\b(?:[a-z0-9-]+\.)+(?:[a-z]{2,24})\b/i.exec(fact.cmd.slice(net.index + net[0].length))?.[0];
+      const rest = fact.cmd.slice(net.index + net[0].length);
+      const url = /(?:https?|ftp):\/\/[^\s'"`]+/i.exec(fact.cmd)?.[0] ?? /\b\d{1,3}(?:\.\d{1,3}){3}\b/.exec(rest)?.[0] ?? /\b(?:[a-z0-9-]+\.)+(?:[a-z]{2,24})\b/i.exec(rest)?.[0];
       const sinkFact: SinkFact = { ...e, kind: 'command', via: name, dest: url !== undefined ? makeDest(url, c?.dec === true) : undefined, sources: sourceLabels(t), params: paramIdx(t) };
       this.facts.sinks.push(sinkFact);
       this.notifySummary(scope, sinkFact);

