@@ -34,7 +34,8 @@ export const packer = defineRule<PyPackage, PyReport>({
       const hit = textHits(file, PACKER_RE, 1)[0];
       if (hit !== undefined) {
         const trigger = lineTrigger(file, hit.line);
-        const malwareOnly = !/pyarmor|pytransform/i.test(hit.match);
+        // PyArmor has commercial users for their modules; a packed setup.py or start-up file hides what runs on install.
+        const malwareOnly = !/pyarmor|pytransform/i.test(hit.match) || trigger === 'install' || trigger === 'startup';
         report({ path: file.path, line: hit.line, col: hit.col, trigger, severity: malwareOnly ? (isAuto(trigger) ? 'critical' : 'high') : isAuto(trigger) ? 'high' : 'medium', message: `Packed with a code packer (${hit.match.slice(0, 40)}); the real code is hidden ${when(trigger)}.` });
       }
     }
