@@ -233,6 +233,8 @@ const RECON_COMMANDS: readonly [RegExp, string][] = [
 /** Calls that run a function given as an argument (now or soon): threads, processes, timers, exit hooks. */
 const DEFERRED_CALL_RE = /^(?:threading\.(?:Thread|Timer)|multiprocessing\.Process|_thread\.start_new_thread|thread\.start_new_thread|atexit\.register|concurrent\.futures\.(?:ThreadPoolExecutor|ProcessPoolExecutor)(?:\.__enter__)?\.submit)$/;
 
+const WELL_KNOWN_MODULES = new Set(['os', 'sys', 'subprocess', 'socket', 'urllib', 'urllib2', 'requests', 'base64', 'zlib', 'marshal', 'ctypes', 'shutil', 'platform', 'getpass', 'codecs', 'httpx', 'http', 'smtplib', 'winreg']);
+
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -973,6 +975,9 @@ export class FactExtractor {
     if (name === '__name__') return str(this.moduleName);
     if (name === '__file__') return { k: 'unknown', from: '__file__' };
     if (BUILTINS.has(name)) return { k: 'ref', name };
+    // A well-known module used without an import here (imported by another module of the package, or
+    // by mistake): analyse the call as what it names.
+    if (WELL_KNOWN_MODULES.has(name)) return { k: 'ref', name };
     return { k: 'ref', name: `name:${name}` };
   }
 
@@ -1667,7 +1672,7 @@ export class FactExtractor {
     if (/^(?:urllib\.request|urllib2)\.Request$/.test(name)) {
       const url = a0 ?? kw['url'];
       const data = args[1] ?? kw['data'];
-      const dest = this.destOf(url);
+      const dest = this.frontedDest(kw['headers'] ?? args[2]) ?? this.destOf(url);
       return withTaint({ k: 'unknown', from: 'urllib.request.Request', ...(dest !== undefined ? { dest } : {}) }, unionTaint(taintOf(data), taintOf(url), taintOf(kw['headers'])));
     }
     if (/^(?:http\.client|httplib)\.HTTPS?Connection$|^smtplib\.SMTP(?:_SSL)?$|^ftplib\.FTP(?:_TLS)?$|^(?:discord_webhook\.DiscordWebhook|dhooks\.Webhook|telebot\.TeleBot|telegram\.Bot)$/.test(name)) {
@@ -1788,6 +1793,19 @@ export class FactExtractor {
     return undefined;
   }
 
+  /**
+   * Domain fronting: a `Host` header naming another host than the URL sends the request to that host
+   * through a CDN (`https://pypi.org/...` with `Host: x.fastly.net`). The header's host is the real
+   * destination, and hiding it is obfuscation.
+   */
+  private frontedDest(headers: Val | undefined): Dest | undefined {
+    if (headers?.k !== 'dict') return undefined;
+    for (const [k, v] of headers.entries) {
+      if (k.k === 'str' && k.s.toLowerCase() === 'host' && v.k === 'str' && v.s.trim() !== '') return makeDest(v.s.trim(), true);
+    }
+    return undefined;
+  }
+
   private destOf(v: Val | undefined): Dest | undefined {
     if (v === undefined) return undefined;
     if (v.k === 'str') {
@@ -1814,7 +1832,7 @@ export class FactExtractor {
     if (sink.destArg === 'recv') dest = recv?.k === 'unknown' ? recv.dest : undefined;
     else {
       destVal = args[sink.destArg] ?? kw['url'] ?? kw['host'] ?? kw['address'];
-      dest = this.destOf(destVal);
+      dest = (sink.kind === 'http' ? this.frontedDest(kw['headers']) : undefined) ?? this.destOf(destVal);
     }
     if (dest === undefined && (name.endsWith('connect') || name.endsWith('connect_ex') || name.endsWith('create_connection'))) dest = this.destOf(a0host(args[0]));
     if (recv?.k === 'unknown' && dest !== undefined && (name.endsWith('.connect') || name.endsWith('.connect_ex'))) recv.dest = dest;

