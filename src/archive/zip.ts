@@ -174,6 +174,8 @@ export function readZip(data: Uint8Array, tree: TreeBuilder): boolean {
     tree.issue('corrupt', `zip central directory missing or damaged; ${entries.length} entries read from local headers`);
   }
   const wholeRatioCap = Math.max(data.length * tree.limits.maxRatio, RATIO_FLOOR_BYTES);
+  // A zip nested in a larger archive is measured by what it adds itself, not by the whole tree so far.
+  const startBytes = tree.totalBytes;
   try {
     for (const entry of entries) {
       tree.countEntry();
@@ -232,7 +234,7 @@ export function readZip(data: Uint8Array, tree: TreeBuilder): boolean {
         tree.issue('corrupt', `zip entry ${path} does not match its recorded size or CRC`, path);
       }
       tree.add(path, content);
-      if (tree.totalBytes > wholeRatioCap) {
+      if (tree.totalBytes - startBytes > wholeRatioCap) {
         tree.issue('compression-ratio', `archive expands more than ${tree.limits.maxRatio}x its size (zip bomb?); the rest was not read`);
         tree.stop();
       }

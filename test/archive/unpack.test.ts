@@ -361,3 +361,18 @@ describe('nested archives', () => {
     assert.deepEqual(codes(withBomb), ['compression-ratio']);
   });
 });
+
+describe('nested zip ratio', () => {
+  it('measures a small zip inside a big sdist by its own expansion, not by the whole tree so far', () => {
+    const big = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    const jar = makeZip({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n' });
+    // The jar comes after 12 MB of other files, as in grpc's sdist.
+    const files: Record<string, Uint8Array | string> = { 'setup.py': 'x' };
+    for (let i = 0; i < 4; i++) files[`data/blob${i}.bin`] = big;
+    files['gradle/wrapper/gradle-wrapper.jar'] = jar;
+    const tree = unpackArtifact(makeSdist('grpcish', '1.0', files), 'grpcish-1.0.tar.gz');
+    assert.deepEqual(codes(tree), []);
+    assert.equal(content(tree, 'grpcish-1.0/gradle/wrapper/gradle-wrapper.jar!/META-INF/MANIFEST.MF'), 'Manifest-Version: 1.0\n');
+  });
+});
