@@ -128,6 +128,13 @@ function commonRoot(files: readonly FileEntry[]): string {
   return root ?? '';
 }
 
+/** A call resolves to the caller's own function of that name when it has one, else to any file's. */
+function preferLocal<T extends { file: string }>(targets: readonly T[] | undefined, file: string): readonly T[] {
+  if (targets === undefined) return [];
+  const local = targets.filter((t) => t.file === file);
+  return local.length > 0 ? local : targets;
+}
+
 function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
   const byName = new Map<string, { summary: FuncSummary; file: string }[]>();
   for (const f of files) {
@@ -142,9 +149,9 @@ function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
   for (let round = 0; round < 3; round++) {
     let changed = false;
     for (const list of byName.values()) {
-      for (const { summary } of list) {
+      for (const { summary, file } of list) {
         for (const fw of summary.forwards) {
-          for (const target of byName.get(lastName(fw.callee)) ?? []) {
+          for (const target of preferLocal(byName.get(lastName(fw.callee)), file)) {
             if (target.summary === summary) continue;
             fw.argParams.forEach((params, argIndex) => {
               const sink = target.summary.paramSinks.get(argIndex);
@@ -165,8 +172,8 @@ function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
   const flows: PackageFlow[] = [];
   for (const f of files) {
     for (const call of f.facts.pending) {
-      const targets = byName.get(lastName(call.callee));
-      if (targets === undefined) continue;
+      const targets = preferLocal(byName.get(lastName(call.callee)), f.path);
+      if (targets.length === 0) continue;
       call.argSources.forEach((sources, i) => {
         if (sources.length === 0) return;
         for (const t of targets) {
@@ -255,7 +262,7 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
       if (text.trim() === '') return;
     }
     const trigger = baseTrigger(f.path, installFiles);
-    const mustParse = force || trigger !== 'import';
+    const mustParse = force || trigger === 'install' || trigger === 'startup';
     if (!mustParse && !PREFILTER.test(text)) return;
     // Beyond the per-package parse budget, ordinary modules only get the bounded text scan.
     const overBudget = !mustParse && optionalParsed > OPTIONAL_PARSE_BUDGET;
@@ -366,7 +373,10 @@ function runRules(pkg: PyPackage, out: AnalysisOutput): void {
 function toFinding(rule: PyRule, r: PyReport, byPath: ReadonlyMap<string, PyFile>, lineCache: Map<string, string[]>): Finding {
   const file = byPath.get(r.path);
   const evidence = r.evidence ?? (file !== undefined && r.line > 0 ? evidenceLine(file, r.line, r.col, lineCache) : '');
-  const severity = r.severity ?? rule.meta.severity;
+  let severity = r.severity ?? rule.meta.severity;
+  // Scripts a developer runs by hand (docs, tests, tooling, bootstraps) never run on install or
+  // import: what they do is reported, but at most as high.
+  if (file?.trigger === 'call' && severity === 'critical') severity = 'high';
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: SEV_ORDER.includes(severity) ? severity : rule.meta.severity,

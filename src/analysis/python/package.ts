@@ -14,9 +14,21 @@ function inNestedArchive(path: string): boolean {
   return path.includes('!/');
 }
 
+/**
+ * The project's own setup.py (at the root of the sdist). Other files run at install time only when
+ * setup.py imports them (followed separately); `ez_setup.py`-style bootstraps are not install scripts.
+ */
 export function isSetupPy(path: string): boolean {
-  return !inNestedArchive(path) && /^(?:[^/]+\/)?(?:[\w.-]*[_-])?setup\.py$/.test(path);
+  return !inNestedArchive(path) && /^(?:[^/]+\/)?setup\.py$/.test(path);
 }
+
+/**
+ * Files a developer runs by hand, which installing or importing the package never runs: documentation,
+ * tests, examples and tooling folders at the top of the project, and root-level helper scripts
+ * (buildout/ez_setup bootstraps, test and task runners). Their findings count as run-on-call.
+ */
+const DEVELOPER_FILE_RE =
+  /^(?:[^/]+\/)?(?:(?:docs?|examples?|tests?|testing|benchmarks?|tools|scripts|ci|\.github|contrib|devtools)\/|(?:bootstrap(?:-py3k)?|ez_setup|distribute_setup|conftest|noxfile|fabfile|runtests|pavement)\.py$)/;
 
 export function isStartupFile(path: string): boolean {
   if (inNestedArchive(path)) return false;
@@ -144,5 +156,6 @@ export function setupCallInfo(facts: FileFacts, path: string): { entryPoints: En
 export function baseTrigger(path: string, installFiles: ReadonlySet<string>): Trigger {
   if (installFiles.has(path)) return 'install';
   if (isStartupFile(path)) return 'startup';
+  if (DEVELOPER_FILE_RE.test(path) && !inNestedArchive(path)) return 'call';
   return 'import';
 }

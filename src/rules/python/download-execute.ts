@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { short, triggerOf } from '../../analysis/python/model.js';
+import { short } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
@@ -74,8 +74,9 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         // A process start that runs the downloaded file by name, or sits in the same function, or
         // runs without a call like the download does (top-level code and functions it calls).
         const name = w.path?.split(/[\\/]/).pop()?.replace(/\uFFFD/g, '') ?? '';
-        const autoWrite = isAuto(triggerOf(file, w));
-        const related = (ev: { fn: string | undefined; main: boolean }): boolean => ev.fn === w.fn || (autoWrite && isAuto(triggerOf(file, ev)));
+        // A top-level download and a function that top-level code calls (not any two functions of setup.py).
+        const related = (ev: { fn: string | undefined; main: boolean }): boolean =>
+          ev.fn === w.fn || (w.fn === undefined && ev.fn !== undefined && file.facts.calledAtTop.has(ev.fn.split('.')[0] ?? ev.fn));
         const run =
           file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));

@@ -10,6 +10,11 @@ function isHostSource(l: string): boolean {
   return l.startsWith('recon:') || l === 'env:*';
 }
 
+/** Data that identifies the machine or its user (not just the platform or file names). */
+function isIdentity(labels: readonly string[]): boolean {
+  return labels.some((l) => l !== 'recon:platform' && l !== 'recon:files');
+}
+
 function destText(d: Dest | undefined): string {
   return d === undefined ? 'a computed destination' : `${d.host || d.raw} (${d.cls}${d.obfuscated ? ', hidden' : ''})`;
 }
@@ -45,9 +50,11 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         if (s.kind === 'dns' && (s.dest === undefined || s.dest.cls === 'dynamic')) continue;
         const loc = at(file, s);
         if (!isAuto(loc.trigger) && !isHostileDest(s.dest)) continue;
-        const identity = recon.some((l) => l !== 'recon:platform' && l !== 'recon:files');
+        const identity = isIdentity(recon);
         let severity: Severity;
-        if (isAuto(loc.trigger)) severity = identity ? 'critical' : 'high';
+        // Platform strings and file names alone go into many download URLs (wheels per platform,
+        // mirrors listing a folder): high only towards a hostile destination.
+        if (isAuto(loc.trigger)) severity = identity ? 'critical' : isHostileDest(s.dest) ? 'high' : 'medium';
         else severity = s.dest?.cls === 'messenger' || s.dest?.cls === 'oob' || s.dest?.cls === 'ip' || s.dest?.cls === 'onion' ? 'critical' : 'high';
         report({ ...loc, severity, message: `Sends ${recon.join(', ')} to ${destText(s.dest)} via ${s.via} ${when(loc.trigger)}.`, data: { sources: recon, destination: s.dest?.host } });
       }
@@ -62,7 +69,7 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         line: f.ev.line,
         col: f.ev.col,
         trigger,
-        severity: isAuto(trigger) || f.sink.dest?.cls === 'messenger' || f.sink.dest?.cls === 'oob' ? 'critical' : 'high',
+        severity: (isAuto(trigger) && isIdentity(recon)) || f.sink.dest?.cls === 'messenger' || f.sink.dest?.cls === 'oob' ? 'critical' : isAuto(trigger) ? 'high' : 'medium',
         message: `Passes ${recon.join(', ')} to ${f.callee}(), which sends it to ${destText(f.sink.dest)} (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
       });
     }
