@@ -235,6 +235,11 @@ const DEFERRED_CALL_RE = /^(?:threading\.(?:Thread|Timer)|multiprocessing\.Proce
 
 const WELL_KNOWN_MODULES = new Set(['os', 'sys', 'subprocess', 'socket', 'urllib', 'urllib2', 'requests', 'base64', 'zlib', 'marshal', 'ctypes', 'shutil', 'platform', 'getpass', 'codecs', 'httpx', 'http', 'smtplib', 'winreg']);
 
+/** Output of a decoder whose input was computed (`b64decode(x)`, `b64decode(x).decode()`). */
+function isDecodedOutput(from: string | undefined): boolean {
+  return from === 'decoded' || (from?.startsWith('decoded.') ?? false);
+}
+
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -1387,6 +1392,8 @@ export class FactExtractor {
 
     // --- method calls on folded values
     if (method !== undefined && recv !== undefined) {
+      // Text methods on a decoder's output keep it marked as decoded (`b64decode(x).decode()`).
+      if (recv.k === 'unknown' && isDecodedOutput(recv.from) && /^(?:decode|encode|strip|rstrip|lstrip|replace)$/.test(method)) return withTaint({ k: 'unknown', from: 'decoded' }, taintOf(recv));
       const r = this.applyMethod(method, recv, args, kw, node, scope);
       if (r !== undefined) return r;
     }
@@ -1865,7 +1872,8 @@ export class FactExtractor {
     if (v.k === 'str') return { cmd: v.bytes === true ? utf8Decode(v.s) : v.s, partial: v.partial === true, dec: v.dec === true };
     if (v.k === 'list') {
       const parts = v.items.map((x) => (x.k === 'str' ? x.s : '\uFFFD'));
-      return { cmd: parts.join(' '), partial: parts.some((p) => p.includes('\uFFFD')), dec: v.items.some((x) => x.k === 'str' && x.dec === true) };
+      // An argument produced by a decoder we could not fold (its input is computed) is hidden text too.
+      return { cmd: parts.join(' '), partial: parts.some((p) => p.includes('\uFFFD')), dec: v.items.some((x) => (x.k === 'str' && x.dec === true) || (x.k === 'unknown' && isDecodedOutput(x.from))) };
     }
     return undefined;
   }
@@ -1875,7 +1883,7 @@ export class FactExtractor {
     const t = unionTaint(...args.map(taintOf), ...Object.values(kw).map(taintOf));
     const c = this.commandText(argv);
     const e = this.ev(node, scope);
-    const fact: CommandFact = { ...e, via: name, cmd: c?.cmd ?? '\uFFFD', partial: c?.partial ?? true, fromDecoded: c?.dec ?? false, fromNetwork: hasNet(t), sources: sourceLabels(t) };
+    const fact: CommandFact = { ...e, via: name, cmd: c?.cmd ?? '\uFFFD', partial: c?.partial ?? true, fromDecoded: c?.dec ?? (argv?.k === 'unknown' && isDecodedOutput(argv.from)), fromNetwork: hasNet(t), sources: sourceLabels(t) };
     this.facts.commands.push(fact);
     // Commands that reach the network carry data out like any other sink.
     const net = /\b(?:curl|wget|nslookup|dig|ping|nc|ncat|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|certutil|bitsadmin)\b/i.exec(fact.cmd);

