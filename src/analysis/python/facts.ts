@@ -235,6 +235,12 @@ const DEFERRED_CALL_RE = /^(?:threading\.(?:Thread|Timer)|multiprocessing\.Proce
 
 const WELL_KNOWN_MODULES = new Set(['os', 'sys', 'subprocess', 'socket', 'urllib', 'urllib2', 'requests', 'base64', 'zlib', 'marshal', 'ctypes', 'shutil', 'platform', 'getpass', 'codecs', 'httpx', 'http', 'smtplib', 'winreg']);
 
+const CODE_FLAG_RE = /^(?:-c|-e|-E|\/c|\/C|-Command|-EncodedCommand|-enc)$/;
+
+function strAt(v: Val | undefined): string {
+  return v?.k === 'str' ? v.s : '';
+}
+
 /** Output of a decoder whose input was computed (`b64decode(x)`, `b64decode(x).decode()`). */
 function isDecodedOutput(from: string | undefined): boolean {
   return from === 'decoded' || (from?.startsWith('decoded.') ?? false);
@@ -1872,8 +1878,10 @@ export class FactExtractor {
     if (v.k === 'str') return { cmd: v.bytes === true ? utf8Decode(v.s) : v.s, partial: v.partial === true, dec: v.dec === true };
     if (v.k === 'list') {
       const parts = v.items.map((x) => (x.k === 'str' ? x.s : '\uFFFD'));
-      // An argument produced by a decoder we could not fold (its input is computed) is hidden text too.
-      return { cmd: parts.join(' '), partial: parts.some((p) => p.includes('\uFFFD')), dec: v.items.some((x) => (x.k === 'str' && x.dec === true) || (x.k === 'unknown' && isDecodedOutput(x.from))) };
+      // The program, or the code after -c / -e / /c, produced by a decoder we could not fold (its input
+      // is computed) is hidden text too; other arguments (tokens, encoded ids) are not.
+      const hiddenCode = v.items.some((x, i) => x.k === 'unknown' && isDecodedOutput(x.from) && (i === 0 || CODE_FLAG_RE.test(strAt(v.items[i - 1]))));
+      return { cmd: parts.join(' '), partial: parts.some((p) => p.includes('\uFFFD')), dec: hiddenCode || v.items.some((x) => x.k === 'str' && x.dec === true) };
     }
     return undefined;
   }
