@@ -25,16 +25,7 @@ export async function addProject(store: ResultStore, path: string, cwd: string, 
   if (dependencies.length === 0) throw new VigilError('E_TARGET', `${path}: no lockfile with pinned direct dependencies was found`);
   const id = projectId(abs);
   const existing = await store.getProject(id);
-  const record: ProjectRecord = {
-    id,
-    path: abs,
-    name: st.isDirectory() ? basename(abs) : `${basename(resolve(abs, '..'))}/${basename(abs)}`,
-    addedAt: existing?.addedAt ?? new Date().toISOString(),
-    ...(existing?.lastRunAt !== undefined ? { lastRunAt: existing.lastRunAt } : {}),
-    status: existing?.status ?? 'pending',
-    summary: existing?.summary ?? `${dependencies.length} direct dependencies; not checked yet`,
-    dependencies,
-  };
+  const record = projectRecord(id, abs, st.isDirectory() ? basename(abs) : `${basename(resolve(abs, '..'))}/${basename(abs)}`, existing, dependencies);
   await store.putProject(record);
   return record;
 }
@@ -66,16 +57,21 @@ export async function addRepository(
     if (existing === undefined) options.repos.remove(id);
     throw new VigilError('E_TARGET', `${path}: no lockfile with pinned direct dependencies was found in the repository`);
   }
-  const record: ProjectRecord = {
+  const record = projectRecord(id, path, repoDisplayName(ref), existing, dependencies);
+  await store.putProject(record);
+  return record;
+}
+
+/** A project record for (re-)registration: keeps what an earlier registration and runs recorded. */
+function projectRecord(id: string, path: string, name: string, existing: ProjectRecord | undefined, dependencies: ProjectRecord['dependencies']): ProjectRecord {
+  return {
     id,
     path,
-    name: repoDisplayName(ref),
+    name,
     addedAt: existing?.addedAt ?? new Date().toISOString(),
     ...(existing?.lastRunAt !== undefined ? { lastRunAt: existing.lastRunAt } : {}),
     status: existing?.status ?? 'pending',
     summary: existing?.summary ?? `${dependencies.length} direct dependencies; not checked yet`,
     dependencies,
   };
-  await store.putProject(record);
-  return record;
 }
