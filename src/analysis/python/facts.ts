@@ -1823,7 +1823,7 @@ export class FactExtractor {
   private frontedDest(headers: Val | undefined): Dest | undefined {
     if (headers?.k !== 'dict') return undefined;
     for (const [k, v] of headers.entries) {
-      if (k.k === 'str' && k.s.toLowerCase() === 'host' && v.k === 'str' && v.s.trim() !== '') return makeDest(v.s.trim(), true);
+      if (k.k === 'str' && k.s.toLowerCase() === 'host' && v.k === 'str' && v.s.trim() !== '') return { ...makeDest(v.s.trim(), true), fronted: true };
     }
     return undefined;
   }

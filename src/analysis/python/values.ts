@@ -111,6 +111,8 @@ export interface Dest {
   host: string;
   cls: DestClass;
   obfuscated: boolean;
+  /** Reached through another host's URL with a `Host` header (domain fronting). */
+  fronted?: boolean;
 }
 
 const OOB_RE =

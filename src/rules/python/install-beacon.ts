@@ -1,7 +1,7 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { short, triggerOf } from '../../analysis/python/model.js';
-import { at, when } from './util.js';
+import { at, isAuto, when } from './util.js';
 import { isHostileDest } from '../../analysis/python/values.js';
 
 /** DNS and reachability tools: a build has no reason to run them; a callback probe does. */
@@ -17,7 +17,7 @@ export const installBeacon = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description:
-      'Runs a DNS or reachability tool (dig, nslookup, host, ping) against a remote name, or a network tool (curl, wget, nc) against an interaction service, paste site, messenger, bare IP or .onion, while being installed or at start-up: the callback of an install-time probe.',
+      'Phones home while being installed or at start-up: a DNS or reachability tool (dig, nslookup, host, ping) against a remote name, a network tool (curl, wget, nc) against an interaction service, paste site, messenger, bare IP or .onion, a DNS lookup of a hidden host name; or a domain-fronted request (URL host and Host header differ) at install, start-up or import.',
     examples: {
       positive: [{ files: { 'setup.py': "import subprocess\nsubprocess.getoutput('dig @1.1.1.1 install.probe.example.invalid')\n" } }],
       negative: [
@@ -30,10 +30,18 @@ export const installBeacon = defineRule<PyPackage, PyReport>({
     for (const file of pkg.files) {
       // curl/wget/nc to an interaction service, paste site, messenger, bare IP or .onion at install time.
       for (const k of file.facts.sinks) {
-        if (k.kind !== 'command' || !isHostileDest(k.dest)) continue;
         const trigger = triggerOf(file, k);
-        if (trigger !== 'install' && trigger !== 'startup') continue;
-        report({ ...at(file, k), message: `Contacts ${k.dest?.host ?? 'a hostile destination'} (${k.dest?.cls ?? ''}) with a network tool ${when(trigger)}.` });
+        const dest = k.dest;
+        if (dest === undefined || dest.cls === 'local' || dest.cls === 'vendor') continue;
+        if (k.kind === 'command' && isHostileDest(dest) && (trigger === 'install' || trigger === 'startup')) {
+          report({ ...at(file, k), message: `Contacts ${dest.host} (${dest.cls}) with a network tool ${when(trigger)}.` });
+        } else if (k.kind === 'dns' && dest.obfuscated && (trigger === 'install' || trigger === 'startup')) {
+          // Resolving a name the code hides: a DNS callback, the quietest way to phone home.
+          report({ ...at(file, k), message: `Resolves a hidden host name (${dest.host}) with ${k.via} ${when(trigger)}.` });
+        } else if (dest.fronted === true && isAuto(trigger)) {
+          // Domain fronting: the request names one host in its URL and another in its Host header.
+          report({ ...at(file, k), message: `Sends a request to ${dest.host} disguised as a request to another host (domain fronting, Host header) ${when(trigger)}.` });
+        }
       }
       for (const c of file.facts.commands) {
         const trigger = triggerOf(file, c);

