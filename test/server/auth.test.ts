@@ -18,25 +18,20 @@ import { main } from '../../src/cli/main.js';
 import { DashboardAuth, checkExposure, isLoopbackHost, safeNext, startDashboard } from '../../src/server/index.js';
 import type { RunningDashboard } from '../../src/server/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { seed } from './seed.js';
+import { seededDashboard } from './seed.js';
 
 const TOKEN = 'tok-3f9c2a1b7e0d4c5a9b8e7f6a';
 const BIN = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
 
 describe('dashboard access control (HTTP)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-auth-'));
-  let store: SqliteStore;
+  let served: Awaited<ReturnType<typeof seededDashboard>>;
   let dash: RunningDashboard;
   before(async () => {
-    store = new SqliteStore(join(dir, 's.db'));
-    await store.init();
-    await seed(store);
-    dash = await startDashboard({ store, port: 0, token: TOKEN });
+    served = await seededDashboard('vigil-serve-auth-', { token: TOKEN });
+    dash = served.dash;
   });
   after(async () => {
-    await dash.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   });
 
   const req = async (path: string, init: RequestInit = {}) => {

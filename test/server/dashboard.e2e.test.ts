@@ -4,14 +4,11 @@
  * no Chromium binary is installed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startDashboard } from '../../src/server/index.js';
-import { SqliteStore } from '../../src/store/index.js';
-import { XSS, seed } from './seed.js';
+import { XSS, seededDashboard } from './seed.js';
 
 const CANDIDATES = [process.env.VIGIL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
@@ -25,11 +22,8 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 test('dashboard end to end in headless Chromium', { timeout: 90_000, skip: executablePath === undefined ? 'Chromium not installed (apt-get install chromium); dashboard e2e skipped' : false }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const store = new SqliteStore(join(dir, 'e2e.db'));
-  await store.init();
-  await seed(store);
-  const dash = await startDashboard({ store, port: 0 });
+  const served = await seededDashboard('vigil-e2e-');
+  const { dir, dash } = served;
   const browser = await chromium.launch({ executablePath: executablePath ?? '', args: ARGS, timeout: 60_000 });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -79,19 +73,14 @@ test('dashboard end to end in headless Chromium', { timeout: 90_000, skip: execu
     assert.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    await dash.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   }
 });
 
 test('dashboard with a token: log in through the form, browse, log out (headless Chromium)', { timeout: 90_000, skip: executablePath === undefined ? 'Chromium not installed (apt-get install chromium); dashboard e2e skipped' : false }, async () => {
   const token = 'e2e-token-7b1d9c0a4f2e6358';
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-auth-'));
-  const store = new SqliteStore(join(dir, 'e2e.db'));
-  await store.init();
-  await seed(store);
-  const dash = await startDashboard({ store, port: 0, token });
+  const served = await seededDashboard('vigil-e2e-auth-', { token });
+  const { dash } = served;
   const browser = await chromium.launch({ executablePath: executablePath ?? '', args: ARGS, timeout: 60_000 });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -138,8 +127,6 @@ test('dashboard with a token: log in through the form, browse, log out (headless
     assert.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    await dash.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   }
 });

@@ -1,4 +1,10 @@
 import type { Finding } from '../../src/core/types.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDashboard } from '../../src/server/index.js';
+import type { RunningDashboard } from '../../src/server/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import type { ResultStore } from '../../src/store/index.js';
 
 export const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
@@ -46,4 +52,23 @@ export async function seed(store: ResultStore): Promise<void> {
     title: 'shop-frontend: new release evil-pkg@0.0.9 (you use 0.0.8) is malicious', message: 'Do not upgrade until this is reviewed.',
     ecosystem: 'npm', name: 'evil-pkg', version: '0.0.9', project: 'abc123def456', evidencePath: '/release/npm/evil-pkg/0.0.9', createdAt: t(4),
   });
+}
+
+/** A seeded SQLite store in a temp folder with a dashboard on a free loopback port; `close()` removes all. */
+export async function seededDashboard(prefix: string, options: { token?: string } = {}): Promise<{ dir: string; store: SqliteStore; dash: RunningDashboard; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = new SqliteStore(join(dir, 's.db'));
+  await store.init();
+  await seed(store);
+  const dash = await startDashboard({ store, port: 0, ...options });
+  return {
+    dir,
+    store,
+    dash,
+    async close() {
+      await dash.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { escapeHtml, html, startDashboard } from '../../src/server/index.js';
+import { escapeHtml, html } from '../../src/server/index.js';
 import type { RunningDashboard } from '../../src/server/index.js';
-import { SqliteStore } from '../../src/store/index.js';
-import { XSS, seed } from './seed.js';
+import { XSS, seededDashboard } from './seed.js';
 
 describe('html templates', () => {
   test('escape every interpolated value, nested templates stay as markup', () => {
@@ -16,19 +12,14 @@ describe('html templates', () => {
 });
 
 describe('dashboard over HTTP', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'));
-  let store: SqliteStore;
+  let served: Awaited<ReturnType<typeof seededDashboard>>;
   let dash: RunningDashboard;
   before(async () => {
-    store = new SqliteStore(join(dir, 's.db'));
-    await store.init();
-    await seed(store);
-    dash = await startDashboard({ store, port: 0 });
+    served = await seededDashboard('vigil-serve-');
+    dash = served.dash;
   });
   after(async () => {
-    await dash.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   });
 
   const get = async (path: string, init?: RequestInit) => {
