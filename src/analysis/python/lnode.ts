@@ -23,7 +23,11 @@ const NO_FIELDS: readonly (string | null)[] = Object.freeze([]);
 /** Line starts of one source text, shared by all nodes of a copy. */
 class Lines {
   private starts: number[] | undefined;
-  constructor(private readonly src: string) {}
+  /** Whether the source has any non-ASCII character (only then can an identifier need NFKC). */
+  readonly nonAscii: boolean;
+  constructor(private readonly src: string) {
+    this.nonAscii = NON_ASCII.test(src);
+  }
 
   point(index: number): Point {
     if (this.starts === undefined) {
@@ -71,7 +75,7 @@ export class LNode {
    */
   get text(): string {
     const t = this.src.slice(this.startIndex, this.endIndex);
-    return this.type === 'identifier' && NON_ASCII.test(t) ? t.normalize('NFKC') : t;
+    return this.lines.nonAscii && this.type === 'identifier' && NON_ASCII.test(t) ? t.normalize('NFKC') : t;
   }
 
   /** Zero-based row and column (UTF-16 code units), as tree-sitter reports them. */

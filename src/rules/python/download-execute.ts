@@ -71,14 +71,12 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       }
       const downloads = file.facts.writes.filter((w) => w.fromNetwork || w.download);
       for (const w of downloads) {
-        // A process start that runs the downloaded file by name, or sits in the same function, or
-        // runs without a call like the download does (top-level code and functions it calls).
+        // A process start that runs the downloaded file by name, sits in the same function, or, like
+        // the download, is top-level code or in a function the top level calls directly (not any two
+        // functions of setup.py).
         const name = w.path?.split(/[\\/]/).pop()?.replace(/\uFFFD/g, '') ?? '';
-        // Both at the top level, or in functions the top level calls directly (not any two functions of setup.py).
-        const related = (ev: { fn: string | undefined; main: boolean }): boolean =>
-          ev.fn === w.fn || (atTop(w.fn) && atTop(ev.fn));
-        // Top-level code, or a function the module's top level calls directly.
         const atTop = (fn: string | undefined): boolean => fn === undefined || file.facts.calledAtTop.has(fn.split('.')[0] ?? fn);
+        const related = (ev: { fn: string | undefined; main: boolean }): boolean => ev.fn === w.fn || (atTop(w.fn) && atTop(ev.fn));
         const run =
           file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
