@@ -49,6 +49,10 @@ export interface CallFact extends EventBase {
 export type SinkKind = 'http' | 'socket' | 'dns' | 'smtp' | 'ftp' | 'command';
 
 export interface SinkFact extends EventBase {
+  /** The call is a statement of its own: its result (the response) is never read. */
+  discarded?: boolean;
+  /** No constant destination: the enclosing function's parameters it is computed from. */
+  destParams?: number[];
   kind: SinkKind;
   via: string;
   dest: Dest | undefined;
@@ -119,6 +123,8 @@ export interface PendingCall extends EventBase {
   argSources: string[][];
   /** Per positional argument: parameter indexes of the caller that flow in. */
   argParams: number[][];
+  /** Per positional argument: the network destination it names, if a constant URL or host. */
+  argDests?: (Dest | undefined)[];
   caller: string | undefined;
 }
 
@@ -409,6 +415,22 @@ function pySlice<T>(items: T[], start: number | undefined, stop: number | undefi
   return out;
 }
 
+/** A constant that names a network destination: a URL or a dotted host name. */
+const URLISH_RE = /^\s*(?:[a-z][a-z0-9+.-]{0,15}:\/\/|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}(?:[:/]|$))/i;
+
+/** A local function's arguments by parameter position: keyword arguments take their parameter's slot. */
+function byPosition(fn: FuncVal, args: readonly Val[], kw: Readonly<Record<string, Val>>): Val[] {
+  const out = [...args];
+  for (const [name, v] of Object.entries(kw)) {
+    const i = fn.params.indexOf(name);
+    if (i >= out.length) {
+      while (out.length < i) out.push(UNKNOWN);
+      out.push(v);
+    } else if (i >= 0 && out[i] === UNKNOWN) out[i] = v;
+  }
+  return out;
+}
+
 export class FactExtractor {
   readonly facts: FileFacts = emptyFacts();
   private readonly module: Scope;
@@ -418,6 +440,8 @@ export class FactExtractor {
   private condDepth = 0;
   private steps = 0;
   private inlineDepth = 0;
+  /** The call node of the expression statement being evaluated (its result is discarded). */
+  private discarded: Node | undefined;
   /** > 0 while re-walking unrolled loop iterations: facts are not recorded again. */
   private quiet = 0;
 
@@ -520,7 +544,11 @@ export class FactExtractor {
   private walkStmt(st: Node, scope: Scope): void {
     switch (st.type) {
       case 'expression_statement':
-        for (const e of kids(st)) this.evalExpr(e, scope);
+        for (const e of kids(st)) {
+          // A call whose result nobody reads: a request made only to be seen (a beacon).
+          if (e.type === 'call') this.discarded = e;
+          this.evalExpr(e, scope);
+        }
         return;
       case 'import_statement':
       case 'import_from_statement':
@@ -1321,17 +1349,19 @@ export class FactExtractor {
       if (callee.lambda !== undefined && args[0] !== undefined) result = this.applyFunc(callee, args[0], node);
       else {
         const ret = this.returns.get(callee.name);
-        result = this.inlineCall(callee, args, kw) ?? (ret !== undefined ? this.substituteReturn(ret, args) : undefined);
+        result = this.inlineCall(callee, args, kw) ?? (ret !== undefined ? this.substituteReturn(ret, byPosition(callee, args, kw)) : undefined);
       }
     }
     // Record calls whose arguments carry data, for inter-procedural flows resolved after all files.
     if ((callee.k === 'func' || callee.k === 'ref') && argTaint !== undefined && this.quiet === 0) {
       const calleeName = callee.k === 'func' ? callee.name : callee.name.replace(/^name:/, '');
       const e = this.ev(node, scope);
-      const argSources = args.map((a) => sourceLabels(taintOf(a)));
-      const argParams = args.map((a) => paramIdx(taintOf(a)));
+      const positional = callee.k === 'func' ? byPosition(callee, args, kw) : args;
+      const argSources = positional.map((a) => sourceLabels(taintOf(a)));
+      const argParams = positional.map((a) => paramIdx(taintOf(a)));
       if (argSources.some((s) => s.length > 0) || argParams.some((p) => p.length > 0)) {
-        this.facts.pending.push({ ...e, callee: calleeName, argSources, argParams, caller: scope.fn });
+        const argDests = positional.map((a) => (a.k === 'str' && URLISH_RE.test(a.s) ? this.destOf(a) : undefined));
+        this.facts.pending.push({ ...e, callee: calleeName, argSources, argParams, caller: scope.fn, ...(argDests.some((d) => d !== undefined) ? { argDests } : {}) });
         if (scope.summary !== undefined && argParams.some((p) => p.length > 0)) scope.summary.forwards.push({ callee: calleeName, argParams, ev: e });
       }
     }
@@ -1865,7 +1895,18 @@ export class FactExtractor {
     if (recv !== undefined && sink.destArg === 'recv' && sink.kind !== 'socket') t = unionTaint(t, taintOf(recv));
     if (args[0]?.k === 'unknown' && args[0].from === 'urllib.request.Request') t = unionTaint(t, args[0].taint);
     const e = this.ev(node, scope);
-    const fact: SinkFact = { ...e, kind: sink.kind, via: name, dest, sources: sourceLabels(t), params: paramIdx(t) };
+    const destParams = dest === undefined && destVal !== undefined ? paramIdx(taintOf(destVal)) : [];
+    const fact: SinkFact = {
+      ...e,
+      kind: sink.kind,
+      via: name,
+      dest,
+      sources: sourceLabels(t),
+      params: paramIdx(t),
+      // urlretrieve and friends save the answer to a file: read or not, that is a download.
+      ...(node === this.discarded && !/urlretrieve|download/i.test(name) ? { discarded: true } : {}),
+      ...(destParams.length > 0 ? { destParams } : {}),
+    };
     this.facts.sinks.push(fact);
     this.notifySummary(scope, fact);
     if (name.endsWith('urlretrieve') || name === 'wget.download') this.facts.writes.push({ ...e, path: isStr(args[1]) ? args[1].s : undefined, fromNetwork: true, download: true, ...(dest !== undefined ? { netHost: dest.host } : {}) });

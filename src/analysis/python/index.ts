@@ -10,7 +10,7 @@ import type { RuleListing } from '../../rules/types.js';
 import { pythonRuleSet } from '../../rules/python/index.js';
 import type { AnalysisOutput, PackageAnalyzer } from '../types.js';
 import { emptyOutput } from '../types.js';
-import type { FileFacts, FuncSummary, SinkFact } from './facts.js';
+import type { FileFacts, FuncSummary, PendingCall, SinkFact } from './facts.js';
 import { FactExtractor, emptyFacts } from './facts.js';
 import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
 import { baseTrigger, isSetupPy, isStartupFile, localImports, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
@@ -178,12 +178,22 @@ function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
         if (sources.length === 0) return;
         for (const t of targets) {
           const sink: SinkFact | undefined = t.summary.paramSinks.get(i);
-          if (sink !== undefined) flows.push({ file: f, ev: call, callee: call.callee, sources, sink, sinkFile: t.file });
+          if (sink !== undefined) flows.push({ file: f, ev: call, callee: call.callee, sources, sink: sink.fn === t.summary.qual ? withCallerDest(sink, call) : sink, sinkFile: t.file });
         }
       });
     }
   }
   return flows;
+}
+
+/** A sink whose destination is a parameter of the called function gets the destination this caller passes. */
+function withCallerDest(sink: SinkFact, call: PendingCall): SinkFact {
+  if (sink.dest !== undefined || sink.destParams === undefined || call.argDests === undefined) return sink;
+  for (const p of sink.destParams) {
+    const dest = call.argDests[p];
+    if (dest !== undefined) return { ...sink, dest };
+  }
+  return sink;
 }
 
 function evidenceLine(file: PyFile, line: number, col: number | undefined, cache: Map<string, string[]>): string {

@@ -116,7 +116,7 @@ export interface Dest {
 }
 
 const OOB_RE =
-  /(?:^|\.)(?:oastify\.com|oast\.(?:fun|live|me|online|pro|site)|interact\.sh|interactsh\.com|burpcollaborator\.net|pipedream\.net|m\.pipedream\.net|webhook\.site|requestbin\.(?:com|net)|requestcatcher\.com|ngrok\.(?:io|app|dev)|ngrok-free\.app|beeceptor\.com|canarytokens\.com|dnslog\.cn|ceye\.io|eo\d*\.burpcollaborator|hookbin\.com|requestinspector\.com|trycloudflare\.com|serveo\.net|localtunnel\.me|loca\.lt|herokuapp\.com|repl\.co|glitch\.me|000webhostapp\.com|workers\.dev|free\.beeceptor\.com)$/i;
+  /(?:^|\.)(?:oastify\.com|oast\.(?:fun|live|me|online|pro|site)|interact\.sh|interactsh\.com|burpcollaborator\.net|pipedream\.net|m\.pipedream\.net|webhook\.site|requestbin\.(?:com|net)|requestcatcher\.com|ngrok\.(?:io|app|dev)|ngrok-free\.app|beeceptor\.com|canarytokens\.com|iplogger\.(?:com|org|ru|co|info)|2no\.co|yip\.su|grabify\.link|iplis\.ru|ps3cfw\.com|dnslog\.cn|ceye\.io|eo\d*\.burpcollaborator|hookbin\.com|requestinspector\.com|trycloudflare\.com|serveo\.net|localtunnel\.me|loca\.lt|herokuapp\.com|repl\.co|glitch\.me|000webhostapp\.com|workers\.dev|free\.beeceptor\.com)$/i;
 const PASTE_RE =
   /(?:^|\.)(?:pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|rentry\.co|transfer\.sh|file\.io|anonfiles\.com|gofile\.io|bashupload\.com|0x0\.st|termbin\.com|catbox\.moe|filebin\.net|temp\.sh|dpaste\.\w+|controlc\.com|paste\.rs|ix\.io|sprunge\.us|mediafire\.com|dropbox\.com|dropboxusercontent\.com|drive\.google\.com|cdn\.discordapp\.com|media\.discordapp\.net|bit\.ly|tinyurl\.com|is\.gd|rebrand\.ly|cutt\.ly)$/i;
 const MESSENGER_RE = /(?:^|\.)(?:discord(?:app)?\.com|api\.telegram\.org|hooks\.slack\.com|discord\.gg)$/i;
@@ -167,7 +167,7 @@ export function makeDest(raw: string, obfuscated: boolean): Dest {
   // Data in the leading labels (`<data>.probe.example`): classify the fixed suffix.
   if (host.includes('\uFFFD')) {
     const suffix = host.slice(host.lastIndexOf('\uFFFD') + 1).replace(/^[.-]+/, '');
-    if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(suffix)) host = suffix;
+    if (/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)+$/i.test(suffix)) host = suffix.toLowerCase();
   }
   return { raw: raw.slice(0, 200), host, cls: classifyHost(host), obfuscated };
 }

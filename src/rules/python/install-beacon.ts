@@ -17,7 +17,7 @@ export const installBeacon = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description:
-      'Phones home while being installed or at start-up: a DNS or reachability tool (dig, nslookup, host, ping) against a remote name, a network tool (curl, wget, nc) against an interaction service, paste site, messenger, bare IP or .onion, a DNS lookup of a hidden host name; or a domain-fronted request (URL host and Host header differ) at install, start-up or import.',
+      'Phones home while being installed or at start-up: a DNS or reachability tool (dig, nslookup, host, ping) against a remote name, a network tool (curl, wget, nc) against an interaction service, paste site, messenger, bare IP or .onion, a DNS lookup of a hidden host name, a request whose answer is never read; or a domain-fronted request (URL host and Host header differ) at install, start-up or import.',
     examples: {
       positive: [{ files: { 'setup.py': "import subprocess\nsubprocess.getoutput('dig @1.1.1.1 install.probe.example.invalid')\n" } }],
       negative: [
@@ -38,6 +38,9 @@ export const installBeacon = defineRule<PyPackage, PyReport>({
         } else if (k.kind === 'dns' && dest.obfuscated && (trigger === 'install' || trigger === 'startup')) {
           // Resolving a name the code hides: a DNS callback, the quietest way to phone home.
           report({ ...at(file, k), message: `Resolves a hidden host name (${dest.host}) with ${k.via} ${when(trigger)}.` });
+        } else if (k.kind === 'http' && k.discarded === true && dest.cls !== 'dynamic' && dest.cls !== 'metadata' && (trigger === 'install' || trigger === 'startup')) {
+          // A request whose response nobody reads: its only purpose is to be seen arriving.
+          report({ ...at(file, k), message: `Sends a request to ${dest.host} (${dest.cls}) and ignores the answer ${when(trigger)}: a beacon.` });
         } else if (dest.fronted === true && isAuto(trigger)) {
           // Domain fronting: the request names one host in its URL and another in its Host header.
           report({ ...at(file, k), message: `Sends a request to ${dest.host} disguised as a request to another host (domain fronting, Host header) ${when(trigger)}.` });

