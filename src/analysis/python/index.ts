@@ -12,6 +12,7 @@ import type { AnalysisOutput, PackageAnalyzer } from '../types.js';
 import { emptyOutput } from '../types.js';
 import type { FileFacts, FuncSummary, PendingCall, SinkFact } from './facts.js';
 import { FactExtractor, emptyFacts } from './facts.js';
+import { foldIntegerArithmetic } from './prefold.js';
 import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
 import { baseTrigger, isSetupPy, isStartupFile, localImports, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
 import { copyTree } from './lnode.js';
@@ -282,7 +283,7 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
     let entry = cacheGet(key);
     if (entry === undefined) {
-      const elided = elideHugeLiterals(text);
+      const elided = foldIntegerArithmetic(elideHugeLiterals(text));
       const source = elided.length > maxParseBytes && !overBudget ? reducedSource(elided, maxParseBytes) : elided;
       if (overBudget || source === '') entry = { facts: emptyFacts(), parsed: false };
       else {
