@@ -26,6 +26,7 @@ import {
   decompressOther,
 } from './decode.js';
 import { parsePython } from './parser.js';
+import { foldIntegerArithmetic } from './prefold.js';
 import type { Dest, DictVal, FuncVal, ListVal, StrVal, Taint, Val } from './values.js';
 import { IP_LOOKUP_RE, UNKNOWN, isStr, makeDest, sourceLabels, str, taintOf, unionTaint, withTaint } from './values.js';
 
@@ -440,6 +441,15 @@ export class FactExtractor {
   private condDepth = 0;
   private steps = 0;
   private inlineDepth = 0;
+  /** Files written with downloaded data, by function and path ('' when the path is computed): their `net:` labels. */
+  private readonly netFiles: { fn: string | undefined; path: string; labels: string[] }[] = [];
+
+  /** `net:` labels of a file that `fn` wrote downloaded data to and now reads (same path, or either path computed). */
+  private downloadedFile(fn: string | undefined, path: string): string[] {
+    const out: string[] = [];
+    for (const w of this.netFiles) if (w.fn === fn && (path === '' || w.path === '' || w.path === path)) out.push(...w.labels);
+    return out;
+  }
   /** The call node of the expression statement being evaluated (its result is discarded). */
   private discarded: Node | undefined;
   /** > 0 while re-walking unrolled loop iterations: facts are not recorded again. */
@@ -1701,6 +1711,8 @@ export class FactExtractor {
         if (/^\/etc\/(?:passwd|hosts|shadow)$/.test(p)) labels.add(`recon:file:${p}`);
         // A file read from a path the caller passes in: the call site decides what it is (see substituteReturn).
         if (!/[wa+x]/.test(mode)) for (const l of taintOf(a0) ?? []) if (/^param:\d+$/.test(l)) labels.add(`param-file:${l.slice(6)}`);
+        // A file this function (or module) wrote downloaded data to, read back: still the download.
+        if (!/[wa+x]/.test(mode)) for (const l of this.downloadedFile(scope.fn, p)) labels.add(l);
         const out: Val = { k: 'unknown', from: /[wa+x]/.test(mode) ? 'file-w' : 'file-r', ...(p !== '' ? { path: p } : {}) };
         return withTaint(out, labels.size > 0 ? labels : undefined);
       }
@@ -1830,6 +1842,7 @@ export class FactExtractor {
       const data = a0;
       const netHost = netHostOf(taintOf(data));
       this.facts.writes.push({ ...this.ev(node, scope), path: recv.path, fromNetwork: hasNet(taintOf(data)), download: false, ...(netHost !== undefined ? { netHost } : {}) });
+      if (hasNet(taintOf(data))) this.netFiles.push({ fn: scope.fn, path: recv.path ?? '', labels: [...(taintOf(data) ?? [])].filter((l) => l.startsWith('net:')) });
       // Code written to a file is usually run next: analyse it like decoded code.
       if (data?.k === 'str' && !data.partial && data.s.length < 200_000) {
         const text = data.bytes === true ? utf8Decode(data.s) : data.s;
@@ -2023,7 +2036,8 @@ export class FactExtractor {
       return;
     }
     if (performance.now() > this.opts.deadline) return;
-    const tree = parsePython(this.opts.parser, code, Math.min(this.opts.parseBudgetMs, Math.max(1, this.opts.deadline - performance.now())));
+    const source = foldIntegerArithmetic(code);
+    const tree = parsePython(this.opts.parser, source, Math.min(this.opts.parseBudgetMs, Math.max(1, this.opts.deadline - performance.now())));
     if (tree === null) return;
     const savedOrigin = this.origin;
     const e = this.ev(node, scope);
@@ -2032,7 +2046,7 @@ export class FactExtractor {
     this.facts.decodedPayloads++;
     try {
       const inner: Scope = shareScope ? scope : { ...scope, vars: new Map(), parent: scope };
-      this.walkBlock(copyTree(tree, code), inner);
+      this.walkBlock(copyTree(tree, source), inner);
     } finally {
       this.depth--;
       this.origin = savedOrigin;

