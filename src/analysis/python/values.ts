@@ -124,10 +124,11 @@ const VENDOR_RE =
   /(?:^|\.)(?:amazonaws\.com|amazonaws\.com\.cn|aws\.amazon\.com|googleapis\.com|google\.com|googleusercontent\.com|azure\.com|windows\.net|microsoft\.com|microsoftonline\.com|aliyuncs\.com|aliyun\.com|alibabacloud\.com|tencentcloudapi\.com|tencentcloud\.com|qcloud\.com|github\.com|githubusercontent\.com|gitlab\.com|pypi\.org|pythonhosted\.org|python\.org|npmjs\.org|npmjs\.com|digitalocean\.com|cloudflare\.com|heroku\.com|openai\.com|anthropic\.com|huggingface\.co|readthedocs\.io|sourceforge\.net|apache\.org|debian\.org|ubuntu\.com|fedoraproject\.org|mozilla\.org)$/i;
 /**
  * Hosts on a vendor's domain that anyone can deploy to (API gateways, function URLs, buckets, app
- * hosting): the vendor does not own what answers there, so they are not vendor endpoints.
+ * hosting, raw files of any repository): the vendor does not own what answers there, so they are not
+ * vendor endpoints.
  */
 const USER_HOSTED_RE =
-  /\.execute-api\.[a-z0-9-]+\.amazonaws\.com$|\.lambda-url\.[a-z0-9-]+\.on\.aws$|(?:^|\.)s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com$|\.s3\.amazonaws\.com$|\.elasticbeanstalk\.com$|\.cloudfront\.net$|\.azurewebsites\.net$|\.blob\.core\.windows\.net$|\.cloudapp\.azure\.com$|\.azure-api\.net$|\.appspot\.com$|\.cloudfunctions\.net$|\.run\.app$|\.web\.app$|\.firebaseapp\.com$|\.firebaseio\.com$|\.herokuapp\.com$|\.github\.io$|\.ondigitalocean\.app$/i;
+  /\.execute-api\.[a-z0-9-]+\.amazonaws\.com$|\.lambda-url\.[a-z0-9-]+\.on\.aws$|(?:^|\.)s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com$|\.s3\.amazonaws\.com$|\.elasticbeanstalk\.com$|\.cloudfront\.net$|\.azurewebsites\.net$|\.blob\.core\.windows\.net$|\.cloudapp\.azure\.com$|\.azure-api\.net$|\.appspot\.com$|\.cloudfunctions\.net$|\.run\.app$|\.web\.app$|\.firebaseapp\.com$|\.firebaseio\.com$|\.herokuapp\.com$|\.github\.io$|^(?:raw|gist)\.githubusercontent\.com$|\.ondigitalocean\.app$/i;
 const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /** Known public "what is my IP" services: fetching them is host reconnaissance. */

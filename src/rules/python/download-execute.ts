@@ -6,6 +6,7 @@ import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
 
 const HOSTILE: ReadonlySet<DestClass> = new Set(['ip', 'oob', 'paste', 'messenger', 'onion']);
+const WINDOWS_PROGRAM_RE = /\.(?:exe|scr|msi|bat|cmd|vbs|ps1|pif|com)$/i;
 
 /** Shell/PowerShell one-liners that fetch something and run it. Bounded quantifiers only. */
 const SHELL_DOWNLOAD_RUN = [
@@ -92,9 +93,18 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         }
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
-        const hostile = w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost));
-        const severity = isAuto(loc.trigger) || hostile ? 'critical' : executable ? 'high' : 'medium';
-        report({ ...loc, severity, confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium', message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''} and starts a program ${when(loc.trigger)}.` });
+        const cls = w.netHost !== undefined ? classifyHost(w.netHost) : undefined;
+        const hostile = cls !== undefined && HOSTILE.has(cls);
+        // A Windows program fetched from a fixed address that its vendor does not own (anyone's file on a
+        // repository host, a personal domain) and started: a dropper, even in a function the user calls.
+        const dropper = cls === 'unknown' && w.path !== undefined && WINDOWS_PROGRAM_RE.test(w.path.replace(/\uFFFD/g, ''));
+        const severity = isAuto(loc.trigger) || hostile || dropper ? 'critical' : executable ? 'high' : 'medium';
+        report({
+          ...loc,
+          severity,
+          confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium',
+          message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''}${w.netHost !== undefined ? ` from ${w.netHost}` : ''} and starts a program ${when(loc.trigger)}.`,
+        });
         break;
       }
     }

