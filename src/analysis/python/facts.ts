@@ -1759,7 +1759,9 @@ export class FactExtractor {
         this.handleExec(name, args, node, scope);
         return v;
       }
-      const r = this.handleExec(name, args, node, scope);
+      // `exec(t=code)` raises in CPython, but says what the author meant to run: read it as the source.
+      const code = args.length === 0 ? Object.values(kw)[0] : undefined;
+      const r = this.handleExec(name, code !== undefined ? [code] : args, node, scope);
       if (name === 'compile' && s0 !== undefined) {
         const mode = isStr(args[2]) ? args[2].s : isStr(kw['mode']) ? kw['mode'].s : 'exec';
         return { k: 'unknown', from: 'compile', key: s0.s, path: mode };

