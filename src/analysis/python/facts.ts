@@ -126,6 +126,8 @@ export interface PendingCall extends EventBase {
   argParams: number[][];
   /** Per positional argument: the network destination it names, if a constant URL or host. */
   argDests?: (Dest | undefined)[];
+  /** Per positional argument: hosts of downloaded data it carries (`net:` labels without the prefix). */
+  argNet?: string[][];
   caller: string | undefined;
 }
 
@@ -730,9 +732,10 @@ export class FactExtractor {
     const inClass = scope.classBody === true;
     const qual = inClass && scope.cls !== undefined ? `${scope.cls}.${name}` : scope.fn !== undefined ? `${scope.fn}.${name}` : name;
     let params = this.paramNames(field(st, 'parameters'));
+    const bound = inClass && params[0] === 'self';
     if (inClass && (params[0] === 'self' || params[0] === 'cls')) params = params.slice(1);
     const summary: FuncSummary = { name, qual, paramSinks: new Map(), forwards: [] };
-    const fn: FuncVal = { k: 'func', name: qual, params };
+    const fn: FuncVal = { k: 'func', name: qual, params, ...(bound ? { bound } : {}) };
     const bodyNode = field(st, 'body');
     if (bodyNode !== undefined && bodyNode.endIndex - bodyNode.startIndex <= MAX_INLINE_BODY) fn.inline = { node: bodyNode, scope } satisfies LambdaBody;
     scope.vars.set(name, fn);
@@ -774,7 +777,13 @@ export class FactExtractor {
       if (def?.type === 'function_definition') fact.methods.push(field(def, 'name')?.text ?? '');
       this.walkStmt(c, inner);
     }
+    // `Class.method(...)` reaches static and class methods (instance methods take `self` first).
+    const methods = new Map<string, FuncVal>();
+    for (const [n, v] of inner.vars) if (v.k === 'func' && v.bound !== true) methods.set(n, v);
+    if (methods.size > 0) this.classMethods.set(name, methods);
   }
+
+  private readonly classMethods = new Map<string, Map<string, FuncVal>>();
 
   /**
    * `xs.append(v)` / `xs.extend(vs)` / `d.update(m)` on a variable: a known list grows (decoders build
@@ -1177,6 +1186,8 @@ export class FactExtractor {
 
   private attrOf(obj: Val, attr: string): Val {
     if (attr === '__name__' && obj.k === 'ref' && !obj.name.includes(':')) return str(obj.name.split('.').pop() ?? obj.name);
+    const method = obj.k === 'ref' && obj.name.startsWith('class:') ? this.classMethods.get(obj.name.slice(6))?.get(attr) : undefined;
+    if (method !== undefined) return method;
     if (obj.k === 'ref') {
       const name = normaliseName(obj.name === 'builtins' ? attr : `${obj.name}.${attr}`);
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };
@@ -1369,9 +1380,19 @@ export class FactExtractor {
       const positional = callee.k === 'func' ? byPosition(callee, args, kw) : args;
       const argSources = positional.map((a) => sourceLabels(taintOf(a)));
       const argParams = positional.map((a) => paramIdx(taintOf(a)));
-      if (argSources.some((s) => s.length > 0) || argParams.some((p) => p.length > 0)) {
+      const argNet = positional.map((a) => [...(taintOf(a) ?? [])].filter((l) => l.startsWith('net:')).map((l) => l.slice(4)));
+      const hasNetArg = callee.k === 'func' && argNet.some((n) => n.length > 0);
+      if (argSources.some((s) => s.length > 0) || argParams.some((p) => p.length > 0) || hasNetArg) {
         const argDests = positional.map((a) => (a.k === 'str' && URLISH_RE.test(a.s) ? this.destOf(a) : undefined));
-        this.facts.pending.push({ ...e, callee: calleeName, argSources, argParams, caller: scope.fn, ...(argDests.some((d) => d !== undefined) ? { argDests } : {}) });
+        this.facts.pending.push({
+          ...e,
+          callee: calleeName,
+          argSources,
+          argParams,
+          caller: scope.fn,
+          ...(argDests.some((d) => d !== undefined) ? { argDests } : {}),
+          ...(hasNetArg ? { argNet } : {}),
+        });
         if (scope.summary !== undefined && argParams.some((p) => p.length > 0)) scope.summary.forwards.push({ callee: calleeName, argParams, ev: e });
       }
     }

@@ -176,10 +176,12 @@ function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
       const targets = preferLocal(byName.get(lastName(call.callee)), f.path);
       if (targets.length === 0) continue;
       call.argSources.forEach((sources, i) => {
-        if (sources.length === 0) return;
+        const net = call.argNet?.[i] ?? [];
+        if (sources.length === 0 && net.length === 0) return;
         for (const t of targets) {
           const sink: SinkFact | undefined = t.summary.paramSinks.get(i);
-          if (sink !== undefined) flows.push({ file: f, ev: call, callee: call.callee, sources, sink: sink.fn === t.summary.qual ? withCallerDest(sink, call) : sink, sinkFile: t.file });
+          if (sink === undefined) continue;
+          flows.push({ file: f, ev: call, callee: call.callee, sources, ...(net.length > 0 ? { net } : {}), sink: sink.fn === t.summary.qual ? withCallerDest(sink, call) : sink, sinkFile: t.file });
         }
       });
     }

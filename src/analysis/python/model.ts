@@ -28,6 +28,8 @@ export interface PackageFlow {
   ev: EventBase;
   callee: string;
   sources: string[];
+  /** Hosts the data was downloaded from, when the argument carries a download. */
+  net?: string[];
   sink: SinkFact;
   sinkFile: string;
 }

@@ -42,6 +42,8 @@ export interface FuncVal extends Base {
   k: 'func';
   name: string;
   params: string[];
+  /** An instance method: `self` was dropped from `params`. */
+  bound?: boolean;
   lambda?: { param: string; body: unknown };
   /** Small function bodies are kept so calls with constant arguments can be evaluated (inlined). */
   inline?: unknown;

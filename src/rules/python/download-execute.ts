@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { short } from '../../analysis/python/model.js';
+import { short, triggerOf } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
@@ -53,6 +53,22 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
     },
   },
   check(pkg, report) {
+    // Downloaded data handed to a function that puts it into a command line: the server decides what runs.
+    for (const f of pkg.flows) {
+      if (f.net === undefined || f.sink.kind !== 'command') continue;
+      const trigger = triggerOf(f.file, f.ev);
+      const hosts = f.net.filter((h) => h !== '');
+      const hostile = hosts.some((h) => HOSTILE.has(classifyHost(h)));
+      report({
+        path: f.file.path,
+        line: f.ev.line,
+        col: f.ev.col,
+        trigger,
+        severity: isAuto(trigger) || hostile ? 'critical' : 'high',
+        confidence: isAuto(trigger) || hostile ? 'high' : 'medium',
+        message: `Passes data downloaded${hosts.length > 0 ? ` from ${hosts.join(', ')}` : ''} to ${f.callee}(), which runs it in a command (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
+      });
+    }
     for (const file of pkg.files) {
       for (const e of file.facts.execs) {
         if (!e.fromNetwork) continue;

