@@ -256,6 +256,7 @@ function isDecodedOutput(from: string | undefined): boolean {
 }
 
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
+const STEGO_READ_RE = /(?:^|\.)(?:lsb|lsbset|exifHeader|red|steganography|stegano)\.(?:reveal|decode|extract)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
 interface Scope {
@@ -1741,6 +1742,12 @@ export class FactExtractor {
         break;
     }
 
+    // Steganography readers (stegano / judyb `lsb.reveal(path)`): text hidden in an image file, often one just downloaded.
+    if (STEGO_READ_RE.test(name)) {
+      const p = isStr(a0) ? a0.s : '';
+      const labels = new Set<string>(this.downloadedFile(scope.fn, p));
+      return withTaint({ k: 'unknown', from: 'decoded' }, labels.size > 0 ? labels : undefined);
+    }
     if (/(?:^|\.)Fernet$/.test(name) && s0 !== undefined) return { k: 'unknown', from: 'fernet.Fernet', key: s0.s };
     if (/(?:^|\.)Fernet\.decrypt$/.test(name)) {
       const key = recv?.k === 'unknown' ? recv.key : undefined;

