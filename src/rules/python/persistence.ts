@@ -2,7 +2,7 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { short } from '../../analysis/python/model.js';
 import { at, isAuto, lineTrigger, textHits, when } from './util.js';
-import { isHostileDest, makeDest } from '../../analysis/python/values.js';
+import { makeDest } from '../../analysis/python/values.js';
 
 const PERSIST_RE =
   /CurrentVersion\\{1,2}Run(?:Once)?\b|\bschtasks(?:\.exe)?\s+\/create\b|Start Menu\\{1,2}Programs\\{1,2}Startup|\\{1,2}Startup\\{1,2}[\w .-]{1,60}\.(?:exe|bat|vbs|lnk|pyw|py|cmd)\b|Library\/LaunchAgents\/|\.config\/autostart\/|\.config\/systemd\/user\/|\(crontab -l[^)]{0,40}\)|\bcrontab\s+-\s*$|\/etc\/cron\.d\/|\bAdd-MpPreference\s+-Exclusion|\bWinlogon\\{1,2}(?:Shell|Userinit)\b/im;
@@ -40,13 +40,14 @@ export const persistence = defineRule<PyPackage, PyReport>({
       const write = file.facts.writes.find((w) => w.path !== undefined && AUTOSTART_PATH_RE.test(w.path));
       if (write !== undefined) {
         const loc = at(file, write);
-        // A program fetched from a drop site and installed to start with every login: a dropper wherever it runs.
-        const dropped = write.fromNetwork && write.netHost !== undefined && isHostileDest(makeDest(write.netHost, false));
+        // A download installed to start with every login: a dropper wherever it runs (unless its vendor's own).
+        const cls = write.netHost !== undefined && write.netHost !== '' ? makeDest(write.netHost, false).cls : undefined;
+        const dropped = write.fromNetwork && cls !== 'vendor' && cls !== 'local';
         report({
           ...loc,
           severity: isAuto(loc.trigger) || dropped ? 'critical' : 'high',
           confidence: 'high',
-          message: `Writes a ${dropped ? `program downloaded from ${write.netHost ?? ''}` : 'file'} into an autostart location (${short(write.path ?? '', 80)}) ${when(loc.trigger)}.`,
+          message: `Writes ${dropped ? `downloaded data${write.netHost ? ` (from ${write.netHost})` : ''}` : 'a file'} into an autostart location (${short(write.path ?? '', 80)}) ${when(loc.trigger)}.`,
         });
         continue;
       }

