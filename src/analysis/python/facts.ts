@@ -54,6 +54,8 @@ export interface SinkFact extends EventBase {
   discarded?: boolean;
   /** No constant destination: the enclosing function's parameters it is computed from. */
   destParams?: number[];
+  /** An HTTP request that carries a body (data, json or files). */
+  body?: boolean;
   kind: SinkKind;
   via: string;
   dest: Dest | undefined;
@@ -1949,6 +1951,7 @@ export class FactExtractor {
       // urlretrieve and friends save the answer to a file: read or not, that is a download.
       ...(node === this.discarded && !/urlretrieve|download/i.test(name) ? { discarded: true } : {}),
       ...(destParams.length > 0 ? { destParams } : {}),
+      ...(sink.kind === 'http' && (kw['data'] !== undefined || kw['json'] !== undefined || kw['files'] !== undefined || (/\.(?:post|put|patch)$/.test(name) && args[1] !== undefined)) ? { body: true } : {}),
     };
     this.facts.sinks.push(fact);
     this.notifySummary(scope, fact);

@@ -12,6 +12,7 @@ export const obfuscatedDestination = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description: 'Sends network traffic to a URL or host that is hidden in the code (reversed, base64, chr codes, ...).',
+    details: 'An upload (a request with a body) to a hidden address when the package is installed, started or imported is critical.',
     examples: {
       positive: [{ files: { 'pkg/t.py': "import requests\ndef now():\n    return requests.get('emit/dilavni.revres//:sptth'[::-1]).text\n" } }],
       negative: [{ files: { 'pkg/t.py': "import requests\ndef now():\n    return requests.get('https://worldtimeapi.org/api/ip').json()\n" } }],
@@ -22,14 +23,16 @@ export const obfuscatedDestination = defineRule<PyPackage, PyReport>({
       for (const s of file.facts.sinks) {
         if (s.dest === undefined || !s.dest.obfuscated || s.dest.cls === 'local' || s.dest.host === '') continue;
         const trigger = triggerOf(file, s);
+        // Uploading to an address the code hides, as soon as the package is installed or imported.
+        const upload = s.body === true && isAuto(trigger);
         report({
           path: file.path,
           line: s.line,
           col: s.col,
           trigger,
-          severity: isAuto(trigger) ? 'high' : 'medium',
+          severity: upload ? 'critical' : isAuto(trigger) ? 'high' : 'medium',
           decoded: s.dest.raw,
-          message: `Contacts a hidden destination ${s.dest.host} via ${s.via} ${when(trigger)}.`,
+          message: `${upload ? 'Uploads data to' : 'Contacts'} a hidden destination ${s.dest.host} via ${s.via} ${when(trigger)}.`,
           data: { destination: s.dest.host },
         });
       }
