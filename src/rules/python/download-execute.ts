@@ -6,6 +6,10 @@ import type { DestClass } from '../../analysis/python/values.js';
 import { classifyHost } from '../../analysis/python/values.js';
 
 const HOSTILE: ReadonlySet<DestClass> = new Set(['ip', 'oob', 'paste', 'messenger', 'onion']);
+const BUILD_RE = /^\s*(?:(?:ba|da)?sh\s+)?(?:\.\/configure|\.\/autogen\.sh|\.\/bootstrap|g?make|cmake|ninja|meson|autoreconf|python[\d.]*\s+setup\.py\s+(?:build|build_ext|install))\b/;
+/** Unpacking a download does not run it. */
+const EXTRACT_RE = /^\s*(?:tar|bsdtar|unzip|gunzip|bunzip2|unxz|xz|7z|7za)(?:\.exe)?\s/;
+const SOURCE_ARCHIVE_RE = /\.(?:tar\.(?:gz|xz|bz2|zst)|tgz|tbz2?|txz|zip)$/i;
 const SCRIPT_RUN_RE = /^\s*(?:\S*[\\/])?(?:python[\d.]*w?|py|pythonw|node|bash|sh|powershell|pwsh|wscript|cscript)(?:\.exe)?\s+(?:-\S+\s+)*\S+\.(?:py|pyw|js|sh|ps1|vbs)\b/i;
 const WINDOWS_PROGRAM_RE = /\.(?:exe|scr|msi|bat|cmd|vbs|ps1|pif|com)$/i;
 
@@ -98,7 +102,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         // A cloned repository is source code: only an interpreter started on one of its scripts runs it
         // (a build tool next to a clone is how native builds fetch dependencies).
         const run =
-          file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && (w.clone !== true || SCRIPT_RUN_RE.test(c.cmd)) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
+          file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && !EXTRACT_RE.test(c.cmd) && (w.clone !== true || SCRIPT_RUN_RE.test(c.cmd)) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name)) ??
           // made executable: `os.chmod` of the downloaded file, from a drop site (staged for a later start)
           (w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost))
@@ -114,6 +118,9 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
           }
           continue;
         }
+        // Building sources fetched from their own project's site (`./configure && make` of a GNU tarball)
+        // runs downloaded code by design; from anywhere else it is the dropper shape.
+        if ('cmd' in run && BUILD_RE.test(run.cmd) && w.netHost !== undefined && classifyHost(w.netHost) === 'vendor' && (w.path === undefined || SOURCE_ARCHIVE_RE.test(w.path.replace(/\uFFFD/g, 'x')))) continue;
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
         const cls = w.netHost !== undefined ? classifyHost(w.netHost) : undefined;

