@@ -100,7 +100,7 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
           if (index === undefined) break;
           worker ??= spawn();
           inflight.push(index);
-          const request: WorkerRequest = { id: index, target: targets[index] ?? '', options };
+          const request: WorkerRequest = { id: index, target: targets[index] ?? '', options, memoryLimit };
           worker.postMessage(request);
           if (inflight.length === 1) arm();
         }

@@ -7,6 +7,8 @@ export interface WorkerRequest {
   id: number;
   target: string;
   options: ScanOptions;
+  /** Past this footprint the worker stops taking requests; the pool replaces it and re-sends the rest. */
+  memoryLimit?: number;
 }
 
 installDefaultExtensions();
@@ -24,7 +26,10 @@ async function drain(): Promise<void> {
       // The isolate's own footprint (JS heap + wasm/array buffers), so the pool can recycle a worker
       // whose parser heaps and caches have grown (wasm memory never shrinks).
       const m = process.memoryUsage();
-      parentPort?.postMessage({ id: request.id, result, memory: m.heapUsed + m.external });
+      const memory = m.heapUsed + m.external;
+      parentPort?.postMessage({ id: request.id, result, memory });
+      // Starting the queued request would only grow a heap that is about to be discarded.
+      if (request.memoryLimit !== undefined && memory > request.memoryLimit) return;
     } catch (error) {
       parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
     }

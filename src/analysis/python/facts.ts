@@ -1388,7 +1388,7 @@ export class FactExtractor {
       const argNet = positional.map((a) => [...(taintOf(a) ?? [])].filter((l) => l.startsWith('net:')).map((l) => l.slice(4)));
       const hasNetArg = callee.k === 'func' && argNet.some((n) => n.length > 0);
       if (argSources.some((s) => s.length > 0) || argParams.some((p) => p.length > 0) || hasNetArg) {
-        const argDests = positional.map((a) => (a.k === 'str' && URLISH_RE.test(a.s) ? this.destOf(a) : undefined));
+        const argDests = positional.map((a) => (a.k === 'str' && a.s.length <= 2048 && URLISH_RE.test(a.s) ? this.destOf(a) : undefined));
         this.facts.pending.push({
           ...e,
           callee: calleeName,
