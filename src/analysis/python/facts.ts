@@ -1884,7 +1884,7 @@ export class FactExtractor {
       const data = a0;
       const netHost = netHostOf(taintOf(data));
       this.facts.writes.push({ ...this.ev(node, scope), path: recv.path, fromNetwork: hasNet(taintOf(data)), download: false, ...(netHost !== undefined ? { netHost } : {}) });
-      if (hasNet(taintOf(data))) this.netFiles.push({ fn: scope.fn, path: recv.path ?? '', labels: [...(taintOf(data) ?? [])].filter((l) => l.startsWith('net:')) });
+      if (hasNet(taintOf(data)) && this.netFiles.length < 64) this.netFiles.push({ fn: scope.fn, path: recv.path ?? '', labels: [...(taintOf(data) ?? [])].filter((l) => l.startsWith('net:')) });
       // Code written to a file is usually run next: analyse it like decoded code.
       if (data?.k === 'str' && !data.partial && data.s.length < 200_000) {
         const text = data.bytes === true ? utf8Decode(data.s) : data.s;
