@@ -18,6 +18,8 @@
 
 /** Files with fewer arithmetic-looking pairs than this are returned untouched (normal code). */
 const MIN_ARITH_PAIRS = 64;
+/** Deeper parentheses (or chains of unary signs) are left as written: hostile input must not exhaust the stack. */
+const MAX_NESTING = 200;
 const ARITH_PAIR_RE = /\d\s*(?:<<|>>|[-+*%&|^])\s*[(\d~-]/g;
 
 // Token kinds. EDGE: binds more loosely than arithmetic (a foldable run may start or end next to it);
@@ -265,9 +267,12 @@ class Evaluator {
   private to = 0;
   constructor(private readonly toks: Tokens) {}
 
+  private depth = 0;
+
   run(from: number, to: number): number {
     this.p = from;
     this.to = to;
+    this.depth = 0;
     const v = this.binary(0);
     return this.p === to ? v : NaN;
   }
@@ -289,8 +294,10 @@ class Evaluator {
     const p = this.p;
     const o = this.toks.op[p];
     if (p < this.to && this.toks.kind[p] === OP && (o === SUB || o === ADD || o === INVERT)) {
+      if (++this.depth > MAX_NESTING) return NaN;
       this.p++;
       const v = this.unary();
+      this.depth--;
       return o === SUB ? 0 - v : o === INVERT ? -v - 1 : v;
     }
     const base = this.atom();
@@ -307,9 +314,10 @@ class Evaluator {
       this.p++;
       return this.toks.value[p] as number;
     }
-    if (k !== OPEN) return NaN;
+    if (k !== OPEN || ++this.depth > MAX_NESTING) return NaN;
     this.p++;
     const v = this.binary(0);
+    this.depth--;
     if (Number.isNaN(v) || this.p >= this.to || this.toks.kind[this.p] !== CLOSE) return NaN;
     this.p++;
     return v;
@@ -321,6 +329,15 @@ class Evaluator {
  * not look like arithmetic-encoded code or nothing could be folded.
  */
 export function foldIntegerArithmetic(src: string): string {
+  try {
+    return fold(src);
+  } catch {
+    // Never the reason a file goes unanalysed: on any surprise the text is parsed as written.
+    return src;
+  }
+}
+
+function fold(src: string): string {
   let pairs = 0;
   ARITH_PAIR_RE.lastIndex = 0;
   while (pairs < MIN_ARITH_PAIRS && ARITH_PAIR_RE.exec(src) !== null) pairs++;
@@ -343,7 +360,8 @@ export function foldIntegerArithmetic(src: string): string {
     return true;
   };
   // Tries toks[from, to) whole (when `whole`), else each parenthesised group inside it by its contents.
-  const fold = (from: number, to: number, whole: boolean): void => {
+  const foldRun = (from: number, to: number, whole: boolean, nesting = 0): void => {
+    if (nesting > MAX_NESTING) return;
     if (to - from > 1 && whole) {
       const v = evaluator.run(from, to);
       if (!Number.isNaN(v) && replace(start[from] as number, end[to - 1] as number, v)) return;
@@ -357,7 +375,7 @@ export function foldIntegerArithmetic(src: string): string {
         else if (kind[j] === CLOSE && --depth === 0) break;
       }
       if (j >= to) return;
-      fold(i + 1, j, true);
+      foldRun(i + 1, j, true, nesting + 1);
       i = j;
     }
   };
@@ -389,7 +407,7 @@ export function foldIntegerArithmetic(src: string): string {
     }
     const openBefore = i === 0 || kind[i - 1] === EDGE || kind[i - 1] === OPEN;
     const closeAfter = j >= toks.n || kind[j] === EDGE || kind[j] === CLOSE;
-    fold(i, j, openBefore && closeAfter);
+    foldRun(i, j, openBefore && closeAfter);
     i = j === i ? i + 1 : j;
   }
   if (copied === 0) return src;

@@ -48,3 +48,12 @@ test('ordinary code is returned as the same string', () => {
   const src = 'import os\nx = (1 << 4) - 1\nprint(x + 2)\n';
   assert.equal(foldIntegerArithmetic(src), src);
 });
+
+test('hostile nesting is left as written instead of exhausting the stack', () => {
+  const deep = `x = ${'('.repeat(100_000)}1 + 2${')'.repeat(100_000)}`;
+  const signs = `y = ${'-'.repeat(100_000)}1`;
+  for (const src of [deep, signs]) {
+    const out = foldIntegerArithmetic(src + DENSE);
+    assert.equal(out.length, src.length + DENSE.length);
+  }
+});
