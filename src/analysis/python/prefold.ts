@@ -83,12 +83,13 @@ function isIdentPart(c: number): boolean {
 /** End index of the string literal whose opening quote is at `q`. */
 function stringEnd(src: string, q: number): number {
   const quote = src[q] as string;
-  const triple = src.startsWith(quote.repeat(3), q);
+  const three = quote.repeat(3);
+  const triple = src.startsWith(three, q);
   let i = q + (triple ? 3 : 1);
   while (i < src.length) {
     const c = src[i];
     if (c === '\\') i += 2;
-    else if (triple ? src.startsWith(quote.repeat(3), i) : c === quote) return i + (triple ? 3 : 1);
+    else if (c === quote && (!triple || src.startsWith(three, i))) return i + (triple ? 3 : 1);
     else if (!triple && c === '\n') return i;
     else i++;
   }
