@@ -263,17 +263,19 @@ const COMMAND_RE = /^(?:os\.(?:system|popen|popen[234]|spawn[lv]p?e?|exec[lv]p?e
 /** The `string` module's alphabets: substitution ciphers (atbash, Caesar) are built from them. */
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
-const STRING_CONSTANTS: Readonly<Record<string, string>> = {
-  'string.ascii_lowercase': LOWER,
-  'string.ascii_uppercase': UPPER,
-  'string.ascii_letters': LOWER + UPPER,
-  'string.digits': '0123456789',
-  'string.hexdigits': '0123456789abcdefABCDEF',
-  'string.octdigits': '01234567',
-  'string.punctuation': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
-  'string.whitespace': ' \t\n\r\x0b\x0c',
-  'string.printable': '0123456789' + LOWER + UPPER + '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~' + ' \t\n\r\x0b\x0c',
-};
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const WHITESPACE = ' \t\n\r\x0b\x0c';
+const STRING_CONSTANTS: ReadonlyMap<string, string> = new Map([
+  ['string.ascii_lowercase', LOWER],
+  ['string.ascii_uppercase', UPPER],
+  ['string.ascii_letters', LOWER + UPPER],
+  ['string.digits', '0123456789'],
+  ['string.hexdigits', '0123456789abcdefABCDEF'],
+  ['string.octdigits', '01234567'],
+  ['string.punctuation', PUNCTUATION],
+  ['string.whitespace', WHITESPACE],
+  ['string.printable', '0123456789' + LOWER + UPPER + PUNCTUATION + WHITESPACE],
+]);
 const STEGO_READ_RE = /(?:^|\.)(?:lsb|lsbset|exifHeader|red|steganography|stegano)\.(?:reveal|decode|extract)$/;
 const EXEC_RE = /^(?:exec|eval|compile|execfile|types\.FunctionType|runpy\.run_path|code\.InteractiveInterpreter\.runsource|builtins\.exec)$/;
 
@@ -442,7 +444,7 @@ function compareConstants(op: string, a: Val, b: Val): boolean | undefined {
   if (op === 'in' || op === 'not in') {
     let found: boolean | undefined;
     if (b.k === 'str' && !b.partial && a.k === 'str' && !a.partial) found = b.s.includes(a.s);
-    else if (b.k === 'list' && (a.k === 'str' || a.k === 'num') && b.items.every((x) => (x.k === 'str' && !x.partial) || x.k === 'num')) {
+    else if (b.k === 'list' && b.items.length <= 256 && (a.k === 'str' || a.k === 'num') && b.items.every((x) => (x.k === 'str' && !x.partial) || x.k === 'num')) {
       found = b.items.some((x) => (x.k === 'str' && a.k === 'str' && x.s === a.s) || (x.k === 'num' && a.k === 'num' && x.n === a.n));
     }
     return found === undefined ? undefined : op === 'in' ? found : !found;
@@ -1251,7 +1253,7 @@ export class FactExtractor {
     if (obj.k === 'ref') {
       const name = normaliseName(obj.name === 'builtins' ? attr : `${obj.name}.${attr}`);
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };
-      const constant = STRING_CONSTANTS[name];
+      const constant = STRING_CONSTANTS.get(name);
       if (constant !== undefined) return str(constant);
       return { k: 'ref', name, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     }
