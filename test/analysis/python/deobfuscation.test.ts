@@ -143,3 +143,8 @@ test('a substitution cipher over string.ascii_letters (atbash) decodes: index lo
   const g = await facts("exec('a' if 2 < 1 else 'b')\nexec('c' if 'x' not in 'xyz' else 'd')\n");
   assert.deepEqual(g.execs.map((e) => e.code), ['b', 'd']);
 });
+
+test('attribute names that exist on JavaScript objects are not mistaken for known constants', async () => {
+  const f = await facts('import builtins, string\nexec(builtins.constructor)\nexec(string.toString)\n');
+  assert.deepEqual(f.execs.map((e) => e.code), [undefined, undefined]);
+});
