@@ -439,6 +439,41 @@ function pySlice<T>(items: T[], start: number | undefined, stop: number | undefi
   return out;
 }
 
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'generator_expression', 'dictionary_comprehension']);
+
+/**
+ * Whether evaluating `n` reads one of the variables `names` (attribute and keyword names are not
+ * reads; a nested comprehension's own loop variables shadow the outer ones, except in its first
+ * iterable, which is evaluated outside it).
+ */
+function readsAny(n: Node, names: readonly string[]): boolean {
+  if (names.length === 0) return false;
+  if (n.type === 'identifier') return names.includes(n.text);
+  if (n.type === 'attribute') {
+    const object = field(n, 'object');
+    return object !== undefined && readsAny(object, names);
+  }
+  if (n.type === 'keyword_argument') {
+    const value = field(n, 'value');
+    return value !== undefined && readsAny(value, names);
+  }
+  if (COMPREHENSIONS.has(n.type)) {
+    const clauses = kids(n).filter((k) => k.type === 'for_in_clause' || k.type === 'if_clause');
+    const bound = clauses.flatMap((k) => (k.type === 'for_in_clause' ? (field(k, 'left')?.text.match(/\w+/g) ?? []) : []));
+    const firstRight = clauses[0] !== undefined ? field(clauses[0], 'right') : undefined;
+    if (firstRight !== undefined && readsAny(firstRight, names)) return true;
+    const inside = names.filter((x) => !bound.includes(x));
+    return kids(n).some((k) => k !== clauses[0] && readsAny(k, inside));
+  }
+  return kids(n).some((k) => readsAny(k, names));
+}
+
+/** Rows of a comprehension's lookup table by key, and how to compute the key an outer item looks for. */
+interface JoinIndex {
+  index: Map<string | undefined, Val[]>;
+  probe: (scope: Scope) => string | undefined;
+}
+
 /** One comparison of two constants, or undefined when either side is not a known string or number. */
 function compareConstants(op: string, a: Val, b: Val): boolean | undefined {
   if (op === 'in' || op === 'not in') {
@@ -1338,6 +1373,7 @@ export class FactExtractor {
     const inner: Scope = { ...scope, vars: new Map(), parent: scope };
     const out: Val[] = [];
     let budget = MAX_ITER;
+    const joins = new Map<number, JoinIndex | null>();
     // Returns false when the comprehension cannot be unrolled (unknown iterable, too many items).
     const run = (i: number): boolean => {
       const c = clauses[i];
@@ -1352,6 +1388,16 @@ export class FactExtractor {
       }
       const left = field(c, 'left');
       const right = field(c, 'right');
+      const join = i > 0 ? this.joinIndex(clauses, i, inner, joins) : undefined;
+      if (join !== undefined && left !== undefined) {
+        // `for y in table if x == y[1]`: only the rows whose key matches, found by lookup.
+        const rows = join.index.get(join.probe(inner)) ?? [];
+        for (const it of rows) {
+          this.bindTarget(left, it, inner);
+          if (!run(i + 2)) return false;
+        }
+        return --budget > 0;
+      }
       const items = i === 0 ? asList(src) : right !== undefined ? asList(this.evalExpr(right, inner)) : undefined;
       if (items === undefined || left === undefined || items.length > budget) return false;
       for (const it of items) {
@@ -1368,6 +1414,52 @@ export class FactExtractor {
       return withTaint({ k: 'unknown' }, unionTaint(taintOf(bv), taintOf(src)));
     }
     return withTaint({ k: 'list', items: out }, taintOf(src));
+  }
+
+  /**
+   * For `… for x in data for y in table if x == y[1]` (lookup-table ciphers): when clause i iterates a
+   * table that does not depend on the earlier loop variables and the next clause compares one side that
+   * reads only the row with another that does not, the rows are indexed by their key once, so each outer
+   * item costs a lookup instead of a scan of the table. undefined when the shape does not apply (the
+   * plain unrolling then runs, within its budget).
+   */
+  private joinIndex(clauses: readonly Node[], i: number, inner: Scope, cache: Map<number, JoinIndex | null>): JoinIndex | undefined {
+    const cached = cache.get(i);
+    if (cached !== undefined) return cached ?? undefined;
+    const none = (): undefined => {
+      cache.set(i, null);
+      return undefined;
+    };
+    const c = clauses[i];
+    const cond = clauses[i + 1]?.type === 'if_clause' ? kids(clauses[i + 1] as Node)[0] : undefined;
+    const left = c !== undefined ? field(c, 'left') : undefined;
+    const right = c !== undefined ? field(c, 'right') : undefined;
+    if (left?.type !== 'identifier' || right === undefined || cond?.type !== 'comparison_operator') return none();
+    const operands = cond.children.filter((k) => k.isNamed);
+    const ops = cond.children.filter((k) => !k.isNamed);
+    if (operands.length !== 2 || ops.length !== 1 || ops[0]?.type !== '==') return none();
+    const row = [left.text];
+    const outer = clauses.slice(0, i).flatMap((k) => (k.type === 'for_in_clause' ? (field(k, 'left')?.text.match(/\w+/g) ?? []) : []));
+    if (readsAny(right, outer)) return none();
+    const [a, b] = operands as [Node, Node];
+    const keySide = readsAny(a, row) && !readsAny(a, outer) ? a : readsAny(b, row) && !readsAny(b, outer) ? b : undefined;
+    const probeSide = keySide === a ? b : a;
+    if (keySide === undefined || readsAny(probeSide, row)) return none();
+    const items = asList(this.evalExpr(right, inner));
+    if (items === undefined || items.length > MAX_ITER) return none();
+    const keyOf = (v: Val): string | undefined => (v.k === 'str' && !v.partial ? `s${v.s}` : v.k === 'num' ? `n${v.n}` : undefined);
+    const index = new Map<string | undefined, Val[]>();
+    for (const it of items) {
+      this.bindTarget(left, it, inner);
+      const k = keyOf(this.evalExpr(keySide, inner));
+      if (k === undefined) return none();
+      const list = index.get(k) ?? [];
+      list.push(it);
+      index.set(k, list);
+    }
+    const join: JoinIndex = { index, probe: (scope) => keyOf(this.evalExpr(probeSide, scope)) };
+    cache.set(i, join);
+    return join;
   }
 
   /** Evaluates without recording string facts for every iteration. */
@@ -1966,6 +2058,11 @@ export class FactExtractor {
         default:
           break;
       }
+    }
+    if (recv.k === 'dict' && args.length === 0 && (method === 'items' || method === 'keys' || method === 'values')) {
+      // Translation tables are dict literals walked with `.items()`.
+      const items: Val[] = recv.entries.map(([k, v]) => (method === 'items' ? { k: 'list', items: [k, v] } : method === 'keys' ? k : v));
+      return withTaint({ k: 'list', items }, recv.taint);
     }
     if (recv.k === 'list' && method === 'index' && args.length === 1 && a0 !== undefined && (a0.k === 'str' || a0.k === 'num')) {
       const at = recv.items.findIndex((x) => (x.k === 'str' && a0.k === 'str' && !x.partial && x.s === a0.s) || (x.k === 'num' && a0.k === 'num' && x.n === a0.n));

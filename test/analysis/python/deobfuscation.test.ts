@@ -148,3 +148,19 @@ test('attribute names that exist on JavaScript objects are not mistaken for know
   const f = await facts('import builtins, string\nexec(builtins.constructor)\nexec(string.toString)\n');
   assert.deepEqual(f.execs.map((e) => e.code), [undefined, undefined]);
 });
+
+test('a lookup-table cipher (nested comprehension joined on a key) decodes by index, not by scanning the table per character', async () => {
+  const table: Record<string, string> = {};
+  const alphabet = "abcdefghijklmnopqrstuvwxyz ;.'()=_";
+  const shuffled = [...alphabet].reverse().join('');
+  [...alphabet].forEach((c, i) => (table[c] = shuffled[i] as string));
+  const plain = "import os;os.system('id')";
+  const encoded = [...plain].map((c) => table[c]).join('');
+  const dict = `{${Object.entries(table).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  const f = await facts(`exec(''.join([y[0] for x in [x for x in ${JSON.stringify(encoded)}] for y in [[x[0], x[1]] for x in ${dict}.items()] if x == y[1]]))\n`);
+  assert.equal(f.execs[0]?.code, plain);
+  assert.ok(f.commands.some((c) => c.cmd === 'id'));
+  // A table that depends on the outer item is not indexed once (each item gets its own scan).
+  const g = await facts("exec(''.join([y for x in 'ab' for y in [x + '1', x + '2'] if y == x + '2']))\n");
+  assert.equal(g.execs[0]?.code, 'a2b2');
+});
