@@ -1449,13 +1449,19 @@ export class FactExtractor {
     if (items === undefined || items.length > MAX_ITER) return none();
     const keyOf = (v: Val): string | undefined => (v.k === 'str' && !v.partial ? `s${v.s}` : v.k === 'num' ? `n${v.n}` : undefined);
     const index = new Map<string | undefined, Val[]>();
-    for (const it of items) {
-      this.bindTarget(left, it, inner);
-      const k = keyOf(this.evalExpr(keySide, inner));
-      if (k === undefined) return none();
-      const list = index.get(k) ?? [];
-      list.push(it);
-      index.set(k, list);
+    // Keys are computed once per row, without recording facts for each (as unrolled iterations are).
+    this.quiet++;
+    try {
+      for (const it of items) {
+        this.bindTarget(left, it, inner);
+        const k = keyOf(this.evalExpr(keySide, inner));
+        if (k === undefined) return none();
+        const list = index.get(k) ?? [];
+        list.push(it);
+        index.set(k, list);
+      }
+    } finally {
+      this.quiet--;
     }
     const join: JoinIndex = { index, probe: (scope) => keyOf(this.evalExpr(probeSide, scope)) };
     cache.set(i, join);
