@@ -470,6 +470,7 @@ function readsAny(n: Node, names: readonly string[]): boolean {
 
 /** Rows of a comprehension's lookup table by key, and how to compute the key an outer item looks for. */
 interface JoinIndex {
+  rows: Val[];
   index: Map<string | undefined, Val[]>;
   probe: (scope: Scope) => string | undefined;
 }
@@ -1391,7 +1392,9 @@ export class FactExtractor {
       const join = i > 0 ? this.joinIndex(clauses, i, inner, joins) : undefined;
       if (join !== undefined && left !== undefined) {
         // `for y in table if x == y[1]`: only the rows whose key matches, found by lookup.
-        const rows = join.index.get(join.probe(inner)) ?? [];
+        // An item whose key is not a known constant is compared with every row, as plain unrolling would.
+        const key = join.probe(inner);
+        const rows = key === undefined ? join.rows : (join.index.get(key) ?? []);
         for (const it of rows) {
           this.bindTarget(left, it, inner);
           if (!run(i + 2)) return false;
@@ -1463,7 +1466,7 @@ export class FactExtractor {
     } finally {
       this.quiet--;
     }
-    const join: JoinIndex = { index, probe: (scope) => keyOf(this.evalExpr(probeSide, scope)) };
+    const join: JoinIndex = { rows: items, index, probe: (scope) => keyOf(this.evalExpr(probeSide, scope)) };
     cache.set(i, join);
     return join;
   }
