@@ -439,6 +439,11 @@ function pySlice<T>(items: T[], start: number | undefined, stop: number | undefi
   return out;
 }
 
+/** The variables a comprehension's `for` clauses bind (`for k, v in …` binds k and v). */
+function loopNames(clauses: readonly Node[]): string[] {
+  return clauses.flatMap((k) => (k.type === 'for_in_clause' ? (field(k, 'left')?.text.match(/\w+/g) ?? []) : []));
+}
+
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'generator_expression', 'dictionary_comprehension']);
 
 /**
@@ -459,7 +464,7 @@ function readsAny(n: Node, names: readonly string[]): boolean {
   }
   if (COMPREHENSIONS.has(n.type)) {
     const clauses = kids(n).filter((k) => k.type === 'for_in_clause' || k.type === 'if_clause');
-    const bound = clauses.flatMap((k) => (k.type === 'for_in_clause' ? (field(k, 'left')?.text.match(/\w+/g) ?? []) : []));
+    const bound = loopNames(clauses);
     const firstRight = clauses[0] !== undefined ? field(clauses[0], 'right') : undefined;
     if (firstRight !== undefined && readsAny(firstRight, names)) return true;
     const inside = names.filter((x) => !bound.includes(x));
@@ -1442,7 +1447,7 @@ export class FactExtractor {
     const ops = cond.children.filter((k) => !k.isNamed);
     if (operands.length !== 2 || ops.length !== 1 || ops[0]?.type !== '==') return none();
     const row = [left.text];
-    const outer = clauses.slice(0, i).flatMap((k) => (k.type === 'for_in_clause' ? (field(k, 'left')?.text.match(/\w+/g) ?? []) : []));
+    const outer = loopNames(clauses.slice(0, i));
     if (readsAny(right, outer)) return none();
     const [a, b] = operands as [Node, Node];
     const keySide = readsAny(a, row) && !readsAny(a, outer) ? a : readsAny(b, row) && !readsAny(b, outer) ? b : undefined;

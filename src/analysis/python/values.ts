@@ -156,7 +156,7 @@ export function classifyHost(host: string): DestClass {
   if (OOB_RE.test(host)) return 'oob';
   if (PASTE_RE.test(host)) return 'paste';
   if (IPV4_RE.test(host)) {
-    if (/^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(host)) return 'local';
+    if (isPrivateAddress(host)) return 'local';
     return 'ip';
   }
   if (USER_HOSTED_RE.test(host)) return 'unknown';
@@ -175,9 +175,25 @@ export function makeDest(raw: string, obfuscated: boolean): Dest {
   return { raw: raw.slice(0, 200), host, cls: classifyHost(host), obfuscated };
 }
 
-/** Destinations that no legitimate package sends host data to at install time. */
+/**
+ * Classes no legitimate package sends data to or fetches programs from: interaction services, paste and
+ * file-drop sites, messengers, bare IP addresses, .onion.
+ */
+export const HOSTILE_CLASSES: ReadonlySet<DestClass> = new Set(['oob', 'paste', 'messenger', 'onion', 'ip']);
+
+/** A host in one of the hostile classes. */
+export function isHostileHost(host: string): boolean {
+  return HOSTILE_CLASSES.has(classifyHost(host));
+}
+
+/** Destinations that no legitimate package sends host data to at install time (hostile classes, hidden URLs). */
 export function isHostileDest(d: Dest | undefined): boolean {
-  return d !== undefined && (d.cls === 'oob' || d.cls === 'paste' || d.cls === 'messenger' || d.cls === 'onion' || d.cls === 'ip' || d.obfuscated);
+  return d !== undefined && (HOSTILE_CLASSES.has(d.cls) || d.obfuscated);
+}
+
+/** An IPv4 address of a private network (10/8, 172.16/12, 192.168/16): another machine, not this one. */
+export function isPrivateAddress(host: string): boolean {
+  return /^(?:10|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?:\.\d{1,3})?$/.test(host);
 }
 
 export const URL_IN_TEXT_RE = /\b(?:https?|ftp|wss?):\/\/[^\s'"<>`)\]}]{3,200}/gi;

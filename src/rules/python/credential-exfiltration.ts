@@ -2,7 +2,7 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { triggerOf } from '../../analysis/python/model.js';
 import type { Dest } from '../../analysis/python/values.js';
-import { isHostileDest } from '../../analysis/python/values.js';
+import { isHostileDest, isPrivateAddress } from '../../analysis/python/values.js';
 import type { Severity, Trigger } from '../../core/types.js';
 import { isAuto, when } from './util.js';
 
@@ -11,14 +11,11 @@ function credSources(sources: readonly string[]): string[] {
 }
 
 /** Decides how bad a credential flow is; undefined = not reported (e.g. an SDK signing to its vendor). */
-/** A private-network address (10/8, 172.16/12, 192.168/16): not this machine, so a place data can be taken to. */
-const PRIVATE_IP_RE = /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)\d{1,3}\.\d{1,3}(?:\.\d{1,3})?$/;
-
 export function credentialFlowSeverity(sources: readonly string[], dest: Dest | undefined, trigger: Trigger): Severity | undefined {
   if (dest?.cls === 'vendor') return undefined;
   // Key files and credentials sent to another machine on the private network at install time (an
   // insider's or a dependency-confusion collector) are exfiltration; loopback stays out (local dev servers).
-  if (dest?.cls === 'local') return PRIVATE_IP_RE.test(dest.host) && isAuto(trigger) && sources.some((l) => l.startsWith('cred-file:') || l.startsWith('secret-file:')) ? 'critical' : undefined;
+  if (dest?.cls === 'local') return isPrivateAddress(dest.host) && isAuto(trigger) && sources.some((l) => l.startsWith('cred-file:') || l.startsWith('secret-file:')) ? 'critical' : undefined;
   const onlyParams = sources.every((s) => s.startsWith('cred-param:'));
   if (onlyParams) return dest !== undefined && isHostileDest(dest) ? 'critical' : undefined;
   if (dest === undefined || dest.cls === 'dynamic') return isAuto(trigger) ? 'high' : undefined;

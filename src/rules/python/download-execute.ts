@@ -2,10 +2,8 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { short, triggerOf } from '../../analysis/python/model.js';
 import { at, isAuto, when } from './util.js';
-import type { DestClass } from '../../analysis/python/values.js';
-import { classifyHost } from '../../analysis/python/values.js';
+import { HOSTILE_CLASSES, classifyHost, isHostileHost } from '../../analysis/python/values.js';
 
-const HOSTILE: ReadonlySet<DestClass> = new Set(['ip', 'oob', 'paste', 'messenger', 'onion']);
 const BUILD_RE = /^\s*(?:(?:ba|da)?sh\s+)?(?:\.\/configure|\.\/autogen\.sh|\.\/bootstrap|g?make|cmake|ninja|meson|autoreconf|python[\d.]*\s+setup\.py\s+(?:build|build_ext|install))\b/;
 /** Unpacking a download does not run it. */
 const EXTRACT_RE = /^\s*(?:tar|bsdtar|unzip|gunzip|bunzip2|unxz|xz|7z|7za)(?:\.exe)?\s/;
@@ -63,7 +61,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       if (f.net === undefined || f.sink.kind !== 'command') continue;
       const trigger = triggerOf(f.file, f.ev);
       const hosts = f.net.filter((h) => h !== '');
-      const hostile = hosts.some((h) => HOSTILE.has(classifyHost(h)));
+      const hostile = hosts.some(isHostileHost);
       report({
         path: f.file.path,
         line: f.ev.line,
@@ -78,7 +76,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
       for (const e of file.facts.execs) {
         if (!e.fromNetwork) continue;
         const loc = at(file, e);
-        const hostile = e.netHost !== undefined && HOSTILE.has(classifyHost(e.netHost));
+        const hostile = e.netHost !== undefined && isHostileHost(e.netHost);
         report({ ...loc, confidence: isAuto(loc.trigger) || hostile ? 'high' : 'medium', message: `Executes code downloaded from the network${e.netHost !== undefined ? ` (${e.netHost})` : ''} with ${e.via}() ${when(loc.trigger)}.` });
       }
       for (const c of file.facts.commands) {
@@ -105,14 +103,14 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
           file.facts.commands.find((c) => !PIP_RE.test(c.cmd) && !EXTRACT_RE.test(c.cmd) && (w.clone !== true || SCRIPT_RUN_RE.test(c.cmd)) && ((name.length > 3 && c.cmd.includes(name)) || related(c))) ??
           file.facts.calls.find((c) => related(c) && /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW|win32api\.ShellExecute|runpy\.run_path)$/.test(c.name)) ??
           // made executable: `os.chmod` of the downloaded file, from a drop site (staged for a later start)
-          (w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost))
+          (w.netHost !== undefined && isHostileHost(w.netHost)
             ? file.facts.calls.find((c) => c.name === 'os.chmod' && c.fn === w.fn && name.length > 3 && c.args[0]?.k === 'str' && c.args[0].s.endsWith(name))
             : undefined);
         if (run === undefined) {
           // Downloaded text saved as Python code (a module or a .pth start-up file) runs when imported.
           const loc = at(file, w);
           if (w.path !== undefined && /\.(?:py|pyw|pth)$/i.test(w.path) && isAuto(loc.trigger)) {
-            const hostile = w.netHost !== undefined && HOSTILE.has(classifyHost(w.netHost));
+            const hostile = w.netHost !== undefined && isHostileHost(w.netHost);
             report({ ...loc, severity: hostile ? 'critical' : 'high', message: `Saves code downloaded${w.netHost !== undefined ? ` from ${w.netHost}` : ''} as a Python file (${short(w.path, 60)}) ${when(loc.trigger)}.` });
             break;
           }
@@ -124,7 +122,7 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         const loc = at(file, w);
         const executable = w.path !== undefined && /\.(?:exe|dll|scr|bat|cmd|ps1|vbs|js|jar|msi|sh|py|pyw|elf|bin)\b/i.test(w.path);
         const cls = w.netHost !== undefined ? classifyHost(w.netHost) : undefined;
-        const hostile = cls !== undefined && HOSTILE.has(cls);
+        const hostile = cls !== undefined && HOSTILE_CLASSES.has(cls);
         // A Windows program fetched from a fixed address that its vendor does not own (anyone's file on a
         // repository host, a personal domain) and started: a dropper, even in a function the user calls.
         const dropper = cls === 'unknown' && w.path !== undefined && WINDOWS_PROGRAM_RE.test(w.path.replace(/\uFFFD/g, ''));

@@ -2,7 +2,7 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { short } from '../../analysis/python/model.js';
 import { at, isAuto, lineTrigger, textHits, when } from './util.js';
-import { makeDest } from '../../analysis/python/values.js';
+import { classifyHost } from '../../analysis/python/values.js';
 
 const PERSIST_RE =
   /CurrentVersion\\{1,2}Run(?:Once)?\b|\bschtasks(?:\.exe)?\s+\/create\b|Start Menu\\{1,2}Programs\\{1,2}Startup|\\{1,2}Startup\\{1,2}[\w .-]{1,60}\.(?:exe|bat|vbs|lnk|pyw|py|cmd)\b|Library\/LaunchAgents\/|\.config\/autostart\/|\.config\/systemd\/user\/|\(crontab -l[^)]{0,40}\)|\bcrontab\s+-\s*$|\/etc\/cron\.d\/|\bAdd-MpPreference\s+-Exclusion|\bWinlogon\\{1,2}(?:Shell|Userinit)\b/im;
@@ -41,7 +41,7 @@ export const persistence = defineRule<PyPackage, PyReport>({
       if (write !== undefined) {
         const loc = at(file, write);
         // A download installed to start with every login: a dropper wherever it runs (unless its vendor's own).
-        const cls = write.netHost !== undefined && write.netHost !== '' ? makeDest(write.netHost, false).cls : undefined;
+        const cls = write.netHost !== undefined && write.netHost !== '' ? classifyHost(write.netHost) : undefined;
         const dropped = write.fromNetwork && cls !== 'vendor' && cls !== 'local';
         report({
           ...loc,

@@ -2,11 +2,11 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { triggerOf } from '../../analysis/python/model.js';
 import { when } from './util.js';
+import { HOSTILE_CLASSES } from '../../analysis/python/values.js';
 
 const KEYLOG_RE = /^(?:pynput\.keyboard\.Listener|keyboard\.(?:on_press|on_release|hook|read_key|record)|win32api\.GetAsyncKeyState|ctypes\.windll\.user32\.(?:GetAsyncKeyState|SetWindowsHookExA|SetWindowsHookExW)|pyxhook\.HookManager)$/;
 const SCREEN_RE = /^(?:PIL\.ImageGrab\.grab|ImageGrab\.grab|pyautogui\.screenshot|mss\.mss|pyscreenshot\.grab|cv2\.VideoCapture)$/;
 const CLIP_RE = /^(?:pyperclip\.(?:paste|copy)|clipboard\.(?:paste|copy)|win32clipboard\.(?:GetClipboardData|SetClipboardText|SetClipboardData))$/;
-const HOSTILE: readonly string[] = ['messenger', 'oob', 'paste', 'ip', 'onion'];
 const ADDRESS_RE = /\^?\(?(?:bc1|\[13\]|0x\[a-fA-F0-9\]\{40\}|T\[A-Za-z1-9\]\{33\}|4\[0-9AB\])/;
 
 export const spyware = defineRule<PyPackage, PyReport>({
@@ -35,14 +35,14 @@ export const spyware = defineRule<PyPackage, PyReport>({
       const hasSink = file.facts.sinks.some((s) => s.kind !== 'command' && s.dest?.cls !== 'local');
       // Where the capture goes decides how sure we are: a messenger, a drop service or a mailbox the code
       // logs into itself is a collector, not a feature.
-      const toCollector = file.facts.sinks.some((s) => s.kind === 'smtp' || (s.dest !== undefined && HOSTILE.includes(s.dest.cls)));
+      const toCollector = file.facts.sinks.some((s) => s.kind === 'smtp' || (s.dest !== undefined && HOSTILE_CLASSES.has(s.dest.cls)));
       for (const c of file.facts.calls) {
         let what: string | undefined;
         let decisive = false;
         if (KEYLOG_RE.test(c.name) && hasSink) {
           what = toCollector ? 'records keystrokes and mails or posts them to a fixed collector' : 'records keystrokes and uses the network';
           decisive = toCollector;
-        } else if (SCREEN_RE.test(c.name) && hasSink && file.facts.sinks.some((s) => s.dest !== undefined && HOSTILE.includes(s.dest.cls))) {
+        } else if (SCREEN_RE.test(c.name) && hasSink && file.facts.sinks.some((s) => s.dest !== undefined && HOSTILE_CLASSES.has(s.dest.cls))) {
           what = 'captures the screen/webcam and sends it to a messenger or drop service';
           decisive = true;
         } else if (CLIP_RE.test(c.name) && c.name.endsWith('copy') === false && ADDRESS_RE.test(file.text) && file.facts.calls.some((x) => /(?:pyperclip|clipboard)\.copy|SetClipboard/.test(x.name))) {
