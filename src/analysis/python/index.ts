@@ -14,7 +14,7 @@ import type { FileFacts, FuncSummary, PendingCall, SinkFact } from './facts.js';
 import { FactExtractor, emptyFacts } from './facts.js';
 import { foldIntegerArithmetic } from './prefold.js';
 import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
-import { baseTrigger, isSetupPy, isStartupFile, localImports, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
+import { baseTrigger, isSetupPy, isStartupFile, localImports, metadataRequirements, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
 import { copyTree } from './lnode.js';
 import { parsePython, pythonParser } from './parser.js';
 
@@ -259,6 +259,10 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     } else entryPoints.push(...readIniEntryPoints(text, c.path));
   }
 
+  const dependencies = new Set<string>();
+  for (const f of entries) {
+    if (f.size < 2_000_000 && /(?:^|\/)(?:requires\.txt|PKG-INFO|METADATA|pyproject\.toml)$/.test(f.path)) for (const d of metadataRequirements(f.path, textOf(f))) dependencies.add(d);
+  }
   const files: PyFile[] = [];
   const urlDependencies: PyPackage['urlDependencies'] = [];
   const done = new Set<string>();
@@ -321,6 +325,7 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
       const info = setupCallInfo(entry.facts, f.path);
       entryPoints.push(...info.entryPoints);
       urlDependencies.push(...info.urlDeps);
+      for (const d of info.requires) dependencies.add(d);
       for (const p of localImports(entry.facts, modules)) {
         if (!installFiles.has(p)) installFiles.add(p);
       }
@@ -361,7 +366,7 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
   const binaries = entries
     .filter((f) => f.size > 64 && ((f.data[0] === 0x4d && f.data[1] === 0x5a) || (f.data[0] === 0x7f && f.data[1] === 0x45 && f.data[2] === 0x4c && f.data[3] === 0x46) || (f.data[0] === 0xcf && f.data[1] === 0xfa && f.data[2] === 0xed && f.data[3] === 0xfe)))
     .map((f) => f.path);
-  const pkg: PyPackage = { files, entryPoints, flows: resolveFlows(files), orphanPyc, urlDependencies, binaries };
+  const pkg: PyPackage = { files, entryPoints, flows: resolveFlows(files), orphanPyc, urlDependencies, binaries, dependencies: [...dependencies].sort() };
   runRules(pkg, out);
 }
 

@@ -45,6 +45,8 @@ export interface PyPackage {
   urlDependencies: { path: string; line: number; text: string }[];
   /** Native executables (PE/ELF/Mach-O) shipped in the artifact. */
   binaries: string[];
+  /** Distribution names the package declares it requires (normalized, PEP 503), from any metadata source. */
+  dependencies: string[];
 }
 
 export interface PyReport {

@@ -132,10 +132,46 @@ function pushSpec(out: EntryPoint[], spec: string, path: string, line: number): 
   if (m?.[1] !== undefined && m[2] !== undefined) out.push({ group: 'console_scripts', name: m[1], target: m[2], path, line });
 }
 
+/** PEP 503 normalized distribution name of a requirement line (`Foo_Bar>=1; extra == "x"` -> `foo-bar`). */
+export function requirementName(spec: string): string | undefined {
+  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]{0,100}[A-Za-z0-9])?)/.exec(spec);
+  return m?.[1]?.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** Requirements of every metadata file: egg-info `requires.txt` (before any `[extra]`), `Requires-Dist`, pyproject `[project].dependencies`. */
+export function metadataRequirements(path: string, text: string): string[] {
+  const out: string[] = [];
+  const t = text.length > 1_000_000 ? text.slice(0, 1_000_000) : text;
+  if (/(?:^|\/)requires\.txt$/.test(path)) {
+    for (const line of t.split(/\r?\n/)) {
+      if (/^\s*\[/.test(line)) break;
+      const n = requirementName(line);
+      if (n !== undefined) out.push(n);
+    }
+  } else if (/(?:^|\/)(?:PKG-INFO|METADATA)$/.test(path)) {
+    for (const m of t.matchAll(/^Requires-Dist:[ \t]*([^\r\n]{1,300})/gm)) {
+      if (/\bextra\s*==/.test(m[0])) continue;
+      const n = requirementName(m[1] ?? '');
+      if (n !== undefined) out.push(n);
+    }
+  } else if (path.endsWith('pyproject.toml')) {
+    let doc: unknown;
+    try {
+      doc = parseToml(t);
+    } catch {
+      return out;
+    }
+    const deps = (doc as { project?: { dependencies?: unknown } } | undefined)?.project?.dependencies;
+    if (Array.isArray(deps)) for (const d of deps) if (typeof d === 'string') out.push(...[requirementName(d)].filter((n): n is string => n !== undefined));
+  }
+  return out;
+}
+
 /** Entry points and URL dependencies declared through a `setup(...)` call. */
-export function setupCallInfo(facts: FileFacts, path: string): { entryPoints: EntryPoint[]; urlDeps: { path: string; line: number; text: string }[] } {
+export function setupCallInfo(facts: FileFacts, path: string): { entryPoints: EntryPoint[]; urlDeps: { path: string; line: number; text: string }[]; requires: string[] } {
   const entryPoints: EntryPoint[] = [];
   const urlDeps: { path: string; line: number; text: string }[] = [];
+  const requires: string[] = [];
   for (const c of facts.calls) {
     if (!/(?:^|\.)setup$/.test(c.name)) continue;
     const ep = c.kw['entry_points'];
@@ -147,10 +183,15 @@ export function setupCallInfo(facts: FileFacts, path: string): { entryPoints: En
     for (const key of ['install_requires', 'setup_requires', 'dependency_links']) {
       const v = c.kw[key];
       const items = v?.k === 'list' ? v.items : v !== undefined ? [v] : [];
-      for (const it of items) if (it.k === 'str' && (/:\/\//.test(it.s) || /\s@\s/.test(it.s))) urlDeps.push({ path, line: c.line, text: `${key}: ${it.s.slice(0, 160)}` });
+      for (const it of items) {
+        if (it.k !== 'str') continue;
+        if (/:\/\//.test(it.s) || /\s@\s/.test(it.s)) urlDeps.push({ path, line: c.line, text: `${key}: ${it.s.slice(0, 160)}` });
+        const name = key === 'install_requires' ? requirementName(it.s) : undefined;
+        if (name !== undefined) requires.push(name);
+      }
     }
   }
-  return { entryPoints, urlDeps };
+  return { entryPoints, urlDeps, requires };
 }
 
 export function baseTrigger(path: string, installFiles: ReadonlySet<string>): Trigger {

@@ -8,6 +8,8 @@ import { when } from './util.js';
 const RUN_LOCAL_RE = /(?:^|[\s;&|"'(/\\])(?:\.\/|\.\\)?([\w.\uFFFD-]+\.(?:exe|scr|bat|cmd|vbs|ps1|msi)|[\w\uFFFD-]+\.com|\.\/[\w.-]+)(?=$|[\s;&|"')])/i;
 /** A program started from a temp directory, or made executable and started in one command line. */
 const STAGED_RUN_RE = /(?:^|[\s;&|"'(])(?:\/tmp|\/var\/tmp|\/dev\/shm)\/[\w./-]{1,120}(?=$|[\s;&|"')])|\bchmod\s+(?:\+x|[0-7]?7[0-7][0-7])\s+(\S{1,120})\s*(?:&&|;)\s*(?:\S*\/)?\.\/\S{1,120}|%TEMP%\\[\w.\\-]{1,120}\.(?:exe|bat|cmd|ps1|vbs)/i;
+/** Starting a file the way a double-click does (its associated program), not a build step. */
+const SHELL_OPEN_RE = /^(?:os\.startfile|ctypes\.windll\.shell32\.ShellExecuteW?|win32api\.ShellExecute|win32com\.shell\.shell\.ShellExecuteEx)$/;
 const BUILD_SCRIPT_RE = /^\.\/(?:configure|autogen\.sh|bootstrap(?:\.sh)?|build\.sh|waf|b2|install\.sh|gradlew|mvnw|setup\.sh|config|Configure)$/;
 
 export const installBinaryExec = defineRule<PyPackage, PyReport>({
@@ -20,7 +22,10 @@ export const installBinaryExec = defineRule<PyPackage, PyReport>({
     ecosystems: ['pypi'],
     description: 'Runs a bundled or dropped executable (an .exe, or a native binary shipped in the package) while being installed.',
     examples: {
-      positive: [{ files: { 'setup.py': "import subprocess\nsubprocess.Popen(['pip_installer.exe'])\n", 'pip_installer.exe': 'MZ' + '\u0000'.repeat(80) } }],
+      positive: [
+        { files: { 'setup.py': "import subprocess\nsubprocess.Popen(['pip_installer.exe'])\n", 'pip_installer.exe': 'MZ' + '\u0000'.repeat(80) } },
+        { files: { 'setup.py': "import os\np = os.getenv('APPDATA') + '/x/run.cmd'\nwith open(p, 'w') as f:\n    f.write('start payload.py')\nos.startfile(p)\n" } },
+      ],
       negative: [{ files: { 'setup.py': "import subprocess\nsubprocess.check_call(['./configure', '--prefix=/usr'])\nsubprocess.check_call(['make'])\n" } }],
     },
   },
@@ -41,13 +46,15 @@ export const installBinaryExec = defineRule<PyPackage, PyReport>({
         const base = (prog.split(/[\\/]/).pop() ?? prog).toLowerCase();
         const isShipped = shipped.has(base);
         if (!isShipped && !/\.(?:exe|scr|com|bat|cmd|vbs|ps1|msi)$/i.test(prog)) continue;
+        // Opened through the shell (as a double-click would) after this install code wrote it: a dropper.
+        const dropped = SHELL_OPEN_RE.test(c.via) || /^\s*start\s/i.test(c.cmd) ? file.facts.writes.some((w) => w.path !== undefined && w.path.toLowerCase().endsWith(base) && triggerOf(file, w) === trigger) : false;
         report({
           path: file.path,
           line: c.line,
           col: c.col,
           trigger,
-          severity: isShipped || /\.(?:exe|scr|vbs|ps1)$/i.test(prog) ? 'critical' : 'high',
-          message: `Runs ${isShipped ? 'a native executable shipped in the package' : 'an executable'} (${prog}) ${when(trigger)}: ${short(c.cmd)}.`,
+          severity: isShipped || dropped || /\.(?:exe|scr|vbs|ps1)$/i.test(prog) ? 'critical' : 'high',
+          message: `Runs ${isShipped ? 'a native executable shipped in the package' : dropped ? 'a program it has just written' : 'an executable'} (${prog}) ${when(trigger)}: ${short(c.cmd)}.`,
         });
       }
     }

@@ -2,7 +2,7 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { isAuto, lineTrigger, textHits, when } from './util.js';
 
-const DISCORD_STORE_RE = /discord(?:canary|ptb)?[\\/]{1,2}Local Storage|Local Storage[\\/]{1,2}leveldb|\\{1,2}discord(?:canary|ptb)?\\{1,2}|\/discord(?:canary|ptb)?\//i;
+const DISCORD_STORE_RE = /\.ROBLOSECURITY\b|discord(?:canary|ptb)?[\\/]{1,2}Local Storage|Local Storage[\\/]{1,2}leveldb|\\{1,2}discord(?:canary|ptb)?\\{1,2}|\/discord(?:canary|ptb)?\//i;
 const TOKEN_RE = /\[\\w-\]\{24(?:,26)?\}\\\.\[\\w-\]\{6\}|mfa\\\.\[\\w-\]\{84\}|dQw4w9WgXcQ:|\[\\w-\]\{24\}\\\.|discord(?:app)?\.com\/api\/v\d+\/users\/@me|\bencrypted_key\b/i;
 const WEBHOOK_RE = /discord(?:app)?\.com\/api\/webhooks\/\d{5,}|api\.telegram\.org\/bot\d{5,}/i;
 const TDATA_RE = /Telegram Desktop[\\/]{1,2}tdata|\btdata[\\/]{1,2}/i;
@@ -15,7 +15,8 @@ export const messengerStealer = defineRule<PyPackage, PyReport>({
     severity: 'critical',
     confidence: 'high',
     ecosystems: ['pypi'],
-    description: 'Steals Discord tokens or Telegram sessions, or ships loot to a Discord webhook / Telegram bot.',
+    description: 'Steals Discord tokens, Telegram sessions or game session cookies, or ships loot to a Discord webhook / Telegram bot.',
+    details: 'A webhook that is only present in encoded form (base64, reversed, ...) is critical wherever it is used.',
     examples: {
       positive: [
         {
@@ -37,12 +38,15 @@ export const messengerStealer = defineRule<PyPackage, PyReport>({
       const lead = store !== undefined && (token !== undefined || webhook !== undefined) ? store : tdata !== undefined && webhook !== undefined ? tdata : undefined;
       if (lead !== undefined) {
         const trigger = lineTrigger(file, lead.line);
-        report({ path: file.path, line: lead.line, col: lead.col, trigger, ...(lead.decoded !== undefined ? { decoded: lead.decoded } : {}), message: `Reads Discord/Telegram session data (${lead.match.slice(0, 40)}) to steal tokens ${when(trigger)}.` });
+        report({ path: file.path, line: lead.line, col: lead.col, trigger, ...(lead.decoded !== undefined ? { decoded: lead.decoded } : {}), message: `Reads session data (${lead.match.slice(0, 40)}) to steal tokens ${when(trigger)}.` });
         continue;
       }
       if (webhook !== undefined) {
         const trigger = lineTrigger(file, webhook.line);
-        report({ path: file.path, line: webhook.line, col: webhook.col, trigger, severity: isAuto(trigger) ? 'critical' : 'high', confidence: isAuto(trigger) ? 'high' : 'medium', ...(webhook.decoded !== undefined ? { decoded: webhook.decoded } : {}), message: `Embeds a messenger webhook/bot endpoint (${webhook.match.slice(0, 50)}) used to ship data out ${when(trigger)}.` });
+        // A webhook kept in encoded form is a drop box someone meant to keep out of a reviewer's sight.
+        const hidden = webhook.decoded !== undefined;
+        const bad = isAuto(trigger) || hidden;
+        report({ path: file.path, line: webhook.line, col: webhook.col, trigger, severity: bad ? 'critical' : 'high', confidence: bad ? 'high' : 'medium', ...(hidden ? { decoded: webhook.decoded } : {}), message: `Embeds ${hidden ? 'a hidden' : 'a'} messenger webhook/bot endpoint (${webhook.match.slice(0, 50)}) used to ship data out ${when(trigger)}.` });
       }
     }
   },

