@@ -188,7 +188,7 @@ const MAX_STRINGS = 20_000;
 const MAX_ITER = 100_000;
 const MAX_UNROLL = 60_000;
 /** Methods that add to a container in place. */
-const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'appendleft', 'extendleft', 'write', 'writelines', 'setdefault']);
+const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'add_field', 'update', 'appendleft', 'extendleft', 'write', 'writelines', 'setdefault']);
 const MAX_INLINE_BODY = 3000;
 const MAX_INLINE_DEPTH = 3;
 
@@ -1900,6 +1900,8 @@ export class FactExtractor {
         if (CRED_FILE_RE.test(p)) labels.add(`cred-file:${p.slice(0, 80)}`);
         if (SECRET_FILE_RE.test(p)) labels.add(`secret-file:${p.slice(0, 80)}`);
         if (/^\/etc\/(?:passwd|hosts|shadow)$/.test(p)) labels.add(`recon:file:${p}`);
+        // The bytes of a local file (an upload's shape; text reads of configuration stay unlabelled).
+        if (/b/.test(mode) && !/[wa+x]/.test(mode)) labels.add('file:rb');
         // A file read from a path the caller passes in: the call site decides what it is (see substituteReturn).
         if (!/[wa+x]/.test(mode)) for (const l of taintOf(a0) ?? []) if (/^param:\d+$/.test(l)) labels.add(`param-file:${l.slice(6)}`);
         // A file this function (or module) wrote downloaded data to, read back: still the download.

@@ -12,7 +12,7 @@ export const obfuscatedDestination = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description: 'Sends network traffic to a URL or host that is hidden in the code (reversed, base64, chr codes, ...).',
-    details: 'An upload (a request with a body) to a hidden address when the package is installed, started or imported is critical.',
+    details: 'An upload (a request with a body) to a hidden address when the package is installed, started or imported is critical; so is uploading the bytes of local files to one at any time.',
     examples: {
       positive: [{ files: { 'pkg/t.py': "import requests\ndef now():\n    return requests.get('emit/dilavni.revres//:sptth'[::-1]).text\n" } }],
       negative: [{ files: { 'pkg/t.py': "import requests\ndef now():\n    return requests.get('https://worldtimeapi.org/api/ip').json()\n" } }],
@@ -23,8 +23,10 @@ export const obfuscatedDestination = defineRule<PyPackage, PyReport>({
       for (const s of file.facts.sinks) {
         if (s.dest === undefined || !s.dest.obfuscated || s.dest.cls === 'local' || s.dest.host === '') continue;
         const trigger = triggerOf(file, s);
-        // Uploading to an address the code hides, as soon as the package is installed or imported.
-        const upload = s.body === true && isAuto(trigger);
+        // Uploading to an address the code hides, as soon as the package is installed or imported; or
+        // uploading local files there at any time (a document or wallet harvester's drop box).
+        const files = s.body === true && s.sources.includes('file:rb');
+        const upload = (s.body === true && isAuto(trigger)) || files;
         report({
           path: file.path,
           line: s.line,
@@ -32,7 +34,7 @@ export const obfuscatedDestination = defineRule<PyPackage, PyReport>({
           trigger,
           severity: upload ? 'critical' : isAuto(trigger) ? 'high' : 'medium',
           decoded: s.dest.raw,
-          message: `${upload ? 'Uploads data to' : 'Contacts'} a hidden destination ${s.dest.host} via ${s.via} ${when(trigger)}.`,
+          message: `${files ? 'Uploads local files to' : upload ? 'Uploads data to' : 'Contacts'} a hidden destination ${s.dest.host} via ${s.via} ${when(trigger)}.`,
           data: { destination: s.dest.host },
         });
       }

