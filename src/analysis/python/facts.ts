@@ -25,6 +25,7 @@ import {
   utf8Encode,
   decompressOther,
 } from './decode.js';
+import { importKey } from './imports.js';
 import { parsePython } from './parser.js';
 import { foldIntegerArithmetic } from './prefold.js';
 import type { Dest, DictVal, FuncVal, ListVal, StrVal, Taint, Val } from './values.js';
@@ -181,6 +182,8 @@ export interface ExtractOptions {
   maxDecodedBytes: number;
   deadline: number;
   parseBudgetMs: number;
+  /** String constants this file imports from other modules of the package, by `importKey(module as written, name)`. */
+  imported?: ReadonlyMap<string, StrVal>;
 }
 
 const MAX_CALLS = 20_000;
@@ -195,7 +198,8 @@ const MAX_INLINE_DEPTH = 3;
 const CRED_NAME_RE =
   /(?:AWS_|ALIBABA|ALICLOUD|ALIYUN|TENCENT|AZURE_|GOOGLE_APPLICATION|GCP_|GITHUB_TOKEN|GH_TOKEN|NPM_TOKEN|PYPI|TWINE_|SECRET|TOKEN|PASSW|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|DOCKER_AUTH|SLACK_|DISCORD|KUBECONFIG)/i;
 const RECON_ENV_RE = /^(?:USER|USERNAME|LOGNAME|HOSTNAME|COMPUTERNAME|USERDOMAIN|HOME|USERPROFILE|PWD)$/i;
-const CRED_PARAM_RE = /^(?:access_?key(?:_?id)?|access_?key_?secret|secret(?:_?access)?_?key|secret_?id|secret|ak|sk|access_?token|api_?key|api_?secret|session_?token|secret_?key_?id|client_?secret|password|passwd|token)$/i;
+const PRIVATE_KEY_FN_RE = /private_?key|priv_?key|mnemonic|seed_?phrase/i;
+const CRED_PARAM_RE = /^(?:private_?key|priv_?key|mnemonic|seed_?phrase|access_?key(?:_?id)?|access_?key_?secret|secret(?:_?access)?_?key|secret_?id|secret|ak|sk|access_?token|api_?key|api_?secret|session_?token|secret_?key_?id|client_?secret|password|passwd|token)$/i;
 const CRED_FILE_RE =
   /(?:\.aws[\\/](?:credentials|config)|\.config[\\/]gcloud|application_default_credentials|\.azure[\\/]|\.aliyun[\\/]|\.kube[\\/]config|serviceaccount[\\/]token|\.npmrc|\.pypirc|\.docker[\\/]config\.json|\.netrc|\.git-credentials|\.ssh[\\/]|id_rsa|id_ed25519|\.config[\\/]gh[\\/]hosts|\/etc\/shadow|\.bash_history|\.zsh_history)/i;
 const SECRET_FILE_RE =
@@ -792,17 +796,18 @@ export class FactExtractor {
     let mod = modNode?.text ?? '';
     if (mod.startsWith('.')) mod = mod.replace(/^\.+/, '');
     if (mod !== '') this.facts.imports.add(modNode?.text ?? mod);
+    const written = modNode?.text ?? '';
     for (const c of kids(st)) {
       if (modNode !== undefined && c.id === modNode.id) continue;
       if (c.type === 'dotted_name') {
         const n = c.text;
         this.facts.imports.add(mod === '' ? n : `${mod}.${n}`);
-        scope.vars.set(n.split('.')[0] ?? n, { k: 'ref', name: mod === '' ? n : `${mod}.${n}` });
+        scope.vars.set(n.split('.')[0] ?? n, this.opts.imported?.get(importKey(written, n)) ?? { k: 'ref', name: mod === '' ? n : `${mod}.${n}` });
       } else if (c.type === 'aliased_import') {
         const n = field(c, 'name')?.text ?? '';
         const alias = field(c, 'alias')?.text ?? n;
         this.facts.imports.add(mod === '' ? n : `${mod}.${n}`);
-        scope.vars.set(alias, { k: 'ref', name: mod === '' ? n : `${mod}.${n}` });
+        scope.vars.set(alias, this.opts.imported?.get(importKey(written, n)) ?? { k: 'ref', name: mod === '' ? n : `${mod}.${n}` });
       }
     }
   }
@@ -835,7 +840,8 @@ export class FactExtractor {
     const local: Scope = { vars: new Map(), parent: inClass ? (scope.parent ?? this.module) : scope, fn: qual, summary, params, cls: scope.cls, selfAttrs: scope.selfAttrs, main: false };
     params.forEach((p, i) => {
       const labels = new Set<string>([`param:${i}`]);
-      if (CRED_PARAM_RE.test(p.replace(/^\*+/, ''))) labels.add(`cred-param:${p}`);
+      // A key handed to a function named for private keys is one (`_parsePrivateKey(self, key)`).
+      if (CRED_PARAM_RE.test(p.replace(/^\*+/, '')) || (/^(?:key|k|value)$/.test(p) && PRIVATE_KEY_FN_RE.test(name))) labels.add(`cred-param:${p}`);
       local.vars.set(p.replace(/^\*+/, ''), { k: 'unknown', taint: labels });
     });
     if (inClass) local.vars.set('self', { k: 'unknown', from: `self:${scope.cls ?? ''}` });

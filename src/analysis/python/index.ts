@@ -13,6 +13,8 @@ import { emptyOutput } from '../types.js';
 import type { FileFacts, FuncSummary, PendingCall, SinkFact } from './facts.js';
 import { FactExtractor, emptyFacts } from './facts.js';
 import { foldIntegerArithmetic } from './prefold.js';
+import { importedConstants, moduleConstants } from './imports.js';
+import type { StrVal } from './values.js';
 import type { EntryPoint, PackageFlow, PyFile, PyPackage, PyReport, PyRule } from './model.js';
 import { baseTrigger, isSetupPy, isStartupFile, localImports, metadataRequirements, moduleNameOf, readIniEntryPoints, readPyproject, setupCallInfo } from './package.js';
 import { copyTree } from './lnode.js';
@@ -263,6 +265,17 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
   for (const f of entries) {
     if (f.size < 2_000_000 && /(?:^|\/)(?:requires\.txt|PKG-INFO|METADATA|pyproject\.toml)$/.test(f.path)) for (const d of metadataRequirements(f.path, textOf(f))) dependencies.add(d);
   }
+  const byPathEntry = new Map(pyEntries.map((f) => [f.path, f] as const));
+  const constCache = new Map<string, ReadonlyMap<string, StrVal>>();
+  const constantsOf = (path: string): ReadonlyMap<string, StrVal> => {
+    let c = constCache.get(path);
+    if (c === undefined) {
+      const e = byPathEntry.get(path);
+      c = e !== undefined && e.size < 2_000_000 ? moduleConstants(textOf(e)) : new Map();
+      constCache.set(path, c);
+    }
+    return c;
+  };
   const files: PyFile[] = [];
   const urlDependencies: PyPackage['urlDependencies'] = [];
   const done = new Set<string>();
@@ -286,14 +299,16 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     if (!mustParse && !PREFILTER.test(text)) return;
     // Beyond the per-package parse budget, ordinary modules only get the bounded text scan.
     const overBudget = !mustParse && optionalParsed > OPTIONAL_PARSE_BUDGET;
-    const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(f.data).digest('hex');
+    const modName = moduleNameOf(f.path, root);
+    const imported = f.path.endsWith('.pth') ? undefined : importedConstants(text, modName, /(?:^|\/)__init__\.py$/.test(f.path), modules, constantsOf);
+    const key = createHash('sha256').update(f.path.endsWith('.pth') ? 'pth:' : 'py:').update(imported?.digest ?? '').update(f.data).digest('hex');
     let entry = cacheGet(key);
     if (entry === undefined) {
       const elided = foldIntegerArithmetic(elideHugeLiterals(text));
       const source = elided.length > maxParseBytes && !overBudget ? reducedSource(elided, maxParseBytes) : elided;
       if (overBudget || source === '') entry = { facts: emptyFacts(), parsed: false };
       else {
-        const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000 }, moduleNameOf(f.path, root) ?? '__main__');
+        const ex = new FactExtractor({ parser, maxDecodeDepth, maxDecodedBytes, deadline, parseBudgetMs: 2000, ...(imported !== undefined ? { imported: imported.map } : {}) }, modName ?? '__main__');
         const treeP = parsePython(parser, source, Math.max(1, Math.min(3000, deadline - performance.now())));
         if (treeP === null) {
           ex.facts.timedOut = true;
@@ -340,11 +355,10 @@ async function analyze(entries: readonly FileEntry[], maxParseBytes: number, max
     }
   };
   // Install-time files first (setup.py pulls in the modules it imports), then startup, then the rest.
-  const byPath = new Map(pyEntries.map((f) => [f.path, f] as const));
   const queue = [...installFiles];
   while (queue.length > 0) {
     const p = queue.shift() as string;
-    const f = byPath.get(p);
+    const f = byPathEntry.get(p);
     if (f === undefined) continue;
     const before = installFiles.size;
     processFile(f, true);
