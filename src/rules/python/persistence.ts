@@ -1,5 +1,6 @@
 import { defineRule } from '../types.js';
-import type { PyPackage, PyReport } from '../../analysis/python/model.js';
+import type { PyFile, PyPackage, PyReport } from '../../analysis/python/model.js';
+import type { CallFact, WriteFact } from '../../analysis/python/facts.js';
 import { short } from '../../analysis/python/model.js';
 import { at, isAuto, lineTrigger, textHits, when } from './util.js';
 import { classifyHost } from '../../analysis/python/values.js';
@@ -12,6 +13,15 @@ const AUTOSTART_PATH_RE =
   /Start Menu[\\/]{1,2}Programs[\\/]{1,2}Startup(?:[\\/]|$)|[\\/]Library[\\/]LaunchAgents[\\/]|[\\/]\.config[\\/]autostart[\\/]|[\\/]\.config[\\/]systemd[\\/]user[\\/]|^\/etc\/cron\./i;
 
 const PLACE_RE = /^(?:os\.(?:makedirs|mkdir|rename|replace|symlink|link)|shutil\.(?:copy|copy2|copyfile|copytree|move)|git\.Git(?:\.clone)?|git\.Repo\.clone_from|pathlib\.Path(?:\.(?:write_text|write_bytes|mkdir|rename|replace|symlink_to))?)$/;
+
+/** A file written, copied, moved or linked into an autostart location by this file's code, or undefined. */
+export function autostartPlacement(file: PyFile): { ev: WriteFact | CallFact; path: string } | undefined {
+  const write = file.facts.writes.find((w) => w.path !== undefined && AUTOSTART_PATH_RE.test(w.path));
+  if (write !== undefined) return { ev: write, path: write.path ?? '' };
+  let placed: string | undefined;
+  const place = file.facts.calls.find((c) => PLACE_RE.test(c.name) && [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'str' && AUTOSTART_PATH_RE.test(a.s) && (placed = a.s) !== undefined));
+  return place !== undefined ? { ev: place, path: placed ?? '' } : undefined;
+}
 
 export const persistence = defineRule<PyPackage, PyReport>({
   meta: {
@@ -36,8 +46,10 @@ export const persistence = defineRule<PyPackage, PyReport>({
   },
   check(pkg, report) {
     for (const file of pkg.files) {
-      // A file actually written into an autostart location (path folded by the evaluator).
-      const write = file.facts.writes.find((w) => w.path !== undefined && AUTOSTART_PATH_RE.test(w.path));
+      // A file actually written into an autostart location (path folded by the evaluator), or placed there
+      // by copying, moving, cloning or creating folders.
+      const placement = autostartPlacement(file);
+      const write = placement !== undefined && 'fromNetwork' in placement.ev ? placement.ev : undefined;
       if (write !== undefined) {
         const loc = at(file, write);
         // A download installed to start with every login: a dropper wherever it runs (unless its vendor's own).
@@ -51,12 +63,10 @@ export const persistence = defineRule<PyPackage, PyReport>({
         });
         continue;
       }
-      // Files placed there by copying, moving, cloning or creating folders.
-      let placed: string | undefined;
-      const place = file.facts.calls.find((c) => PLACE_RE.test(c.name) && [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'str' && AUTOSTART_PATH_RE.test(a.s) && (placed = a.s) !== undefined));
+      const place = placement !== undefined && 'name' in placement.ev ? placement.ev : undefined;
       if (place !== undefined) {
         const loc = at(file, place);
-        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Places files into an autostart location with ${place.name} (${short(placed ?? '', 80)}) ${when(loc.trigger)}.` });
+        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Places files into an autostart location with ${place.name} (${short(placement?.path ?? '', 80)}) ${when(loc.trigger)}.` });
         continue;
       }
       const hit = textHits(file, PERSIST_RE, 1)[0];

