@@ -76,6 +76,8 @@ export interface ExecFact extends EventBase {
   fromNetwork: boolean;
   sources: string[];
   netHost?: string;
+  /** The argument is embedded data XORed with a key the code does not contain (decrypted at run time). */
+  encrypted?: boolean;
 }
 
 export interface CommandFact extends EventBase {
@@ -259,6 +261,22 @@ function strAt(v: Val | undefined): string {
 }
 
 /** Output of a decoder whose input was computed (`b64decode(x)`, `b64decode(x).decode()`). */
+/** Bytes XORed with a value the code does not hold (a key passed in): decrypted at run time. */
+const XOR_FROM = 'decoded.xor';
+
+/** Taint label of anything built from run-time-decrypted data (a command line around it, say). */
+const DECRYPTED: Taint = new Set(['decrypted']);
+
+function isXorOutput(v: Val | undefined): boolean {
+  return v?.k === 'unknown' && v.from === XOR_FROM;
+}
+
+/** A byte of embedded data (0..255): what a key byte is XORed with. */
+function isDataByte(v: Val): boolean {
+  // (iterating folded bytes yields one-character binary strings)
+  return (v.k === 'num' && Number.isInteger(v.n) && v.n >= 0 && v.n <= 255) || (v.k === 'str' && v.bytes === true && v.s.length === 1);
+}
+
 function isDecodedOutput(from: string | undefined): boolean {
   return from === 'decoded' || (from?.startsWith('decoded.') ?? false);
 }
@@ -1279,6 +1297,8 @@ export class FactExtractor {
       }
       if (n !== undefined && Number.isFinite(n)) return { k: 'num', n };
     }
+    // Embedded data XORed with a key that is not in the code: ciphertext being decrypted.
+    if (op === '^' && ((isDataByte(a) && b.k === 'unknown') || (isDataByte(b) && a.k === 'unknown'))) return withTaint({ k: 'unknown', from: XOR_FROM }, unionTaint(t, DECRYPTED));
     return withTaint({ k: 'unknown' }, t);
   }
 
@@ -1643,7 +1663,7 @@ export class FactExtractor {
     // --- method calls on folded values
     if (method !== undefined && recv !== undefined) {
       // Text methods on a decoder's output keep it marked as decoded (`b64decode(x).decode()`).
-      if (recv.k === 'unknown' && isDecodedOutput(recv.from) && /^(?:decode|encode|strip|rstrip|lstrip|replace)$/.test(method)) return withTaint({ k: 'unknown', from: 'decoded' }, taintOf(recv));
+      if (recv.k === 'unknown' && isDecodedOutput(recv.from) && /^(?:decode|encode|strip|rstrip|lstrip|replace)$/.test(method)) return withTaint({ k: 'unknown', from: recv.from === XOR_FROM ? XOR_FROM : 'decoded' }, taintOf(recv));
       const r = this.applyMethod(method, recv, args, kw, node, scope);
       if (r !== undefined) return r;
     }
@@ -1652,7 +1672,7 @@ export class FactExtractor {
       case 'chr':
       case 'unichr':
         if (a0?.k === 'num' && a0.n >= 0 && a0.n <= 0x10ffff) return str(String.fromCodePoint(Math.trunc(a0.n)), { dec: true });
-        return withTaint({ k: 'unknown' }, taintOf(a0));
+        return withTaint({ k: 'unknown', ...(isXorOutput(a0) ? { from: XOR_FROM } : {}) }, isXorOutput(a0) ? unionTaint(taintOf(a0), DECRYPTED) : taintOf(a0));
       case 'len':
         if (a0?.k === 'str' && !a0.partial) {
           a0.bmp ??= !/[\uD800-\uDFFF]/.test(a0.s);
@@ -1682,6 +1702,7 @@ export class FactExtractor {
         if (a0?.k === 'list') {
           const nums = a0.items.map(toNum);
           if (nums.every((n) => n !== undefined)) return this.decodedStr(String.fromCharCode(...(nums as number[]).slice(0, 1_000_000).map((n) => n & 0xff)), undefined, { bytes: true });
+          if (a0.items.some(isXorOutput)) return withTaint({ k: 'unknown', from: XOR_FROM }, DECRYPTED);
         }
         if (s0 !== undefined) return { ...s0, bytes: true, s: s0.bytes === true ? s0.s : utf8Encode(s0.s) };
         return undefined;
@@ -2017,6 +2038,7 @@ export class FactExtractor {
         case 'join': {
           const items = a0 !== undefined ? asList(a0) : undefined;
           if (items === undefined) return withTaint({ k: 'unknown' }, taintOf(a0));
+          if (items.some(isXorOutput)) return withTaint({ k: 'unknown', from: XOR_FROM }, unionTaint(taintOf(a0), DECRYPTED));
           const partial = items.some((x) => x.k !== 'str' || x.partial === true);
           const out = items.map((x) => (x.k === 'str' ? x.s : '\uFFFD')).join(s);
           const dec = recv.dec === true || items.some((x) => x.k === 'str' && x.dec === true);
@@ -2251,6 +2273,10 @@ export class FactExtractor {
     const netHost = netHostOf(t);
     const fact: ExecFact = { ...this.ev(node, scope), via: name, code: code?.slice(0, 2000), fromDecoded: a0?.k === 'str' && a0.dec === true, fromNetwork: hasNet(t), sources: sourceLabels(t), ...(netHost !== undefined ? { netHost } : {}) };
     if (a0?.k === 'unknown' && (a0.from === 'decoded' || (a0.taint?.has('code-object') ?? false))) fact.fromDecoded = true;
+    if (isXorOutput(a0)) {
+      fact.fromDecoded = true;
+      fact.encrypted = true;
+    }
     this.facts.execs.push(fact);
     // exec(code) without its own globals runs in the caller's namespace: what it defines is visible after.
     if (code !== undefined && code.length > 0 && name !== 'runpy.run_path') this.walkDecoded(code, node, scope, args.length === 1);

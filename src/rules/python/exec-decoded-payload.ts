@@ -17,6 +17,7 @@ export const execDecodedPayload = defineRule<PyPackage, PyReport>({
       positive: [
         { files: { 'setup.py': "import base64\nexec(base64.b64decode('cHJpbnQoMSk='))\n" } },
         { files: { 'pkg/__init__.py': "import zlib, base64\nexec(zlib.decompress(base64.b64decode('eJwrKMrMK9EwBAAL+wKt')))\n" } },
+        { files: { 'pkg/boot.py': "BLOB = bytes.fromhex('3c2a3a213d6c7d66')\ndef start(key):\n    k = bytes.fromhex(key)\n    exec(bytes([BLOB[i] ^ k[i % len(k)] for i in range(len(BLOB))]).decode())\n" } },
       ],
       negative: [{ files: { 'setup.py': "exec(open('version.py').read())\n" }, note: 'reading a version file is not a decoded payload' }],
     },
@@ -30,7 +31,10 @@ export const execDecodedPayload = defineRule<PyPackage, PyReport>({
         report({
           ...loc,
           confidence: isAuto(loc.trigger) ? 'high' : 'medium',
-          message: `Runs deobfuscated code with ${e.via}() ${when(loc.trigger)}${e.code !== undefined ? `: ${short(e.code, 100)}` : ''}.`,
+          message:
+            e.encrypted === true
+              ? `Runs code it decrypts at run time (embedded data XORed with a key that is not in the code) with ${e.via}() ${when(loc.trigger)}.`
+              : `Runs deobfuscated code with ${e.via}() ${when(loc.trigger)}${e.code !== undefined ? `: ${short(e.code, 100)}` : ''}.`,
           ...(e.code !== undefined ? { decoded: e.code.slice(0, 400) } : {}),
         });
       }

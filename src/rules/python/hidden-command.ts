@@ -15,11 +15,12 @@ export const hiddenCommand = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description:
-      'Runs a command whose text is hidden: recovered only by decoding (base64, hex, character codes, …) or a shell pipeline that decodes its own payload and runs it. Build steps have no reason to hide their commands.',
+      'Runs a command whose text is hidden: recovered only by decoding (base64, hex, character codes, …), decrypted at run time with a key the code does not contain, or a shell pipeline that decodes its own payload and runs it. Build steps have no reason to hide their commands.',
     examples: {
       positive: [
         { files: { 'setup.py': "import os, base64\nos.system(base64.b64decode('aWQ7IHdob2FtaQ==').decode())\n" } },
         { files: { 'setup.py': "import os\npayload = 'aWQ='\nos.system('echo %s | base64 -d | bash' % payload)\n" } },
+        { files: { 'pkg/run.py': "import subprocess\ndef run(path, key):\n    prog = bytes([b ^ key for b in b'\\xae\\xa9\\xb2']).decode()\n    subprocess.run(prog + ' ' + path, shell=True)\n" } },
       ],
       negative: [
         { files: { 'setup.py': "import subprocess\nsubprocess.check_call(['cmake', '--build', '.'])\n" } },
@@ -31,8 +32,13 @@ export const hiddenCommand = defineRule<PyPackage, PyReport>({
     for (const file of pkg.files) {
       for (const c of file.facts.commands) {
         const pipeline = DECODE_AND_RUN_RE.exec(c.cmd);
-        if (!c.fromDecoded && pipeline === null) continue;
         const trigger = triggerOf(file, c);
+        // A command line built around bytes decrypted with a key the code does not contain.
+        if (c.sources.includes('decrypted')) {
+          report({ ...at(file, c), severity: 'critical', confidence: 'high', message: `Runs a command it decrypts at run time (embedded data XORed with a key that is not in the code) ${when(trigger)}: ${short(c.cmd)}.` });
+          continue;
+        }
+        if (!c.fromDecoded && pipeline === null) continue;
         const how = c.fromDecoded ? 'a command recovered by decoding' : `a shell pipeline that decodes and runs its payload (${short(pipeline?.[0] ?? '', 40)})`;
         report({ ...at(file, c), severity: bySeverity(trigger, 'critical'), message: `Runs ${how} ${when(trigger)}: ${short(c.cmd)}.` });
       }

@@ -78,3 +78,14 @@ test('a keylogger that also captures the screen and installs itself at logon is 
   assert.match(await verdict({ 's/keys.py': keys, 's/screen.py': screen, 's/boot.py': enable }), /^malicious: Spyware behaviour: records keystrokes .* installs itself to start at logon/);
   assert.doesNotMatch(await verdict({ 's/keys.py': keys, 's/boot.py': enable }), /^malicious/);
 });
+
+test('code or a command decrypted at run time with a key the package does not hold is malicious; checksums are not', async () => {
+  const blob = "BLOB = bytes.fromhex('3c2a3a213d6c7d66')\ndef start(key):\n    k = bytes.fromhex(key)\n    exec(bytes([BLOB[i] ^ k[i % 6] for i in range(len(BLOB))]).decode('ascii').replace('ADDR', 'x.invalid'))\n";
+  assert.match(await verdict({ 'p/boot.py': blob }), /^malicious: Runs code it decrypts at run time/);
+  const chars = "DATA = 'q~zs'\ndef run(key):\n    exec(''.join(chr(ord(c) ^ key) for c in DATA))\n";
+  assert.doesNotMatch(await verdict({ 'p/boot.py': chars }), /^clean/);
+  const cmd = "import subprocess\ndef crypt(path, key):\n    prog = bytes([b ^ key for b in b'\\xae\\xa9\\xb2\\xb8\\xb0\\xb0\\xef\\xee']).decode('utf-8')\n    subprocess.run(prog + ' ' + path + ', Start 1', shell=True)\n";
+  assert.match(await verdict({ 'p/__init__.py': cmd }), /^malicious: Runs a command it decrypts at run time/);
+  const crc = "import subprocess, zlib\ndef tag(data):\n    c = 0xFFFFFFFF\n    for b in data:\n        c = (c >> 8) ^ b\n    subprocess.run(['git', 'tag', 'v%08x' % (c ^ 0xFFFFFFFF)])\n";
+  assert.match(await verdict({ 'p/tag.py': crc }), /^clean/);
+});
