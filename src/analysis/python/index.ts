@@ -82,21 +82,32 @@ function isRunChar(c: number): boolean {
  */
 export function elideHugeLiterals(text: string): string {
   if (text.length < HUGE_RUN) return text;
-  // A plain scan: a regular expression with a quantifier this large overflows V8's backtracking stack.
+  // A plain scan (a regular expression with a quantifier this large overflows V8's backtracking stack)
+  // that skips ahead: a run of HUGE_RUN characters starting at or after `i` must cover i + HUGE_RUN - 1,
+  // so only the characters behind a run character there are looked at.
   const parts: string[] = [];
   let copied = 0;
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && isRunChar(text.charCodeAt(i))) {
-      if (start < 0) start = i;
+  const n = text.length;
+  let i = 0;
+  while (i + HUGE_RUN <= n) {
+    const p = i + HUGE_RUN - 1;
+    if (!isRunChar(text.charCodeAt(p))) {
+      i = p + 1;
       continue;
     }
-    if (start >= 0 && i - start >= HUGE_RUN) {
-      const tail = RUN_KEEP + ((i - start) % 4);
-      parts.push(text.slice(copied, start + RUN_KEEP));
-      copied = i - tail;
+    let start = p;
+    while (start > i && isRunChar(text.charCodeAt(start - 1))) start--;
+    if (start > i) {
+      i = start;
+      continue;
     }
-    start = -1;
+    // i..p are all run characters; `i` follows a non-run character (or the start), so the run starts here.
+    let end = p + 1;
+    while (end < n && isRunChar(text.charCodeAt(end))) end++;
+    const tail = RUN_KEEP + ((end - i) % 4);
+    parts.push(text.slice(copied, i + RUN_KEEP));
+    copied = end - tail;
+    i = end + 1;
   }
   if (parts.length === 0) return text;
   parts.push(text.slice(copied));
