@@ -1317,6 +1317,8 @@ export class FactExtractor {
     if (attr === '__name__' && obj.k === 'ref' && !obj.name.includes(':')) return str(obj.name.split('.').pop() ?? obj.name);
     const method = obj.k === 'ref' && obj.name.startsWith('class:') ? this.classMethods.get(obj.name.slice(6))?.get(attr) : undefined;
     if (method !== undefined) return method;
+    // `__import__('urllib.request')` is the top package: `.request` walks back down to the imported module.
+    if (obj.k === 'ref' && obj.rest !== undefined && obj.rest[0] === attr) return obj.rest.length > 1 ? { ...obj, rest: obj.rest.slice(1) } : { k: 'ref', name: obj.name, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     if (obj.k === 'ref') {
       const name = normaliseName(obj.name === 'builtins' ? attr : `${obj.name}.${attr}`);
       if (name === 'os.environ') return { k: 'ref', name, taint: new Set(['env:*']) };
@@ -1772,6 +1774,14 @@ export class FactExtractor {
         if (name === 'codecs.decode' && s0.bytes === true) return str(utf8Decode(s0.s), { ...(s0.dec ? { dec: true } : {}) });
         return s0;
       }
+      case 'marshal.dumps':
+      case 'pickle.dumps':
+      case 'dill.dumps':
+      case 'cloudpickle.dumps': {
+        // Serialising a local object (a response, say) makes bytes this code produced, not downloaded code.
+        const kept = [...(taintOf(a0) ?? [])].filter((l) => !l.startsWith('net:'));
+        return withTaint({ k: 'unknown', from: name }, kept.length > 0 ? new Set(kept) : undefined);
+      }
       case 'marshal.loads':
       case 'pickle.loads':
       case 'dill.loads':
@@ -1801,7 +1811,10 @@ export class FactExtractor {
       case 'importlib.__import__':
         if (s0 !== undefined) {
           this.facts.imports.add(s0.s);
-          return { k: 'ref', name: s0.s };
+          // Without a fromlist, `__import__('a.b')` returns package `a` (its attribute `b` is the module).
+          const fromlist = args[3] ?? kw['fromlist'];
+          const top = name === '__import__' && (fromlist === undefined || (fromlist.k === 'list' && fromlist.items.length === 0)) ? s0.s.split('.').slice(1) : [];
+          return { k: 'ref', name: s0.s, ...(top.length > 0 ? { rest: top } : {}) };
         }
         return undefined;
       case 'globals':

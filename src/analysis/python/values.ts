@@ -36,6 +36,8 @@ export interface RefVal extends Base {
   k: 'ref';
   name: string;
   recv?: Val;
+  /** `__import__('a.b.c')` evaluates to package `a`: the attribute path (`b`, `c`) that leads back to the module named. */
+  rest?: string[];
 }
 /** A function defined in the analysed code. */
 export interface FuncVal extends Base {

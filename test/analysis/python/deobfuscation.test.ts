@@ -164,3 +164,14 @@ test('a lookup-table cipher (nested comprehension joined on a key) decodes by in
   const g = await facts("exec(''.join([y for x in 'ab' for y in [x + '1', x + '2'] if y == x + '2']))\n");
   assert.equal(g.execs[0]?.code, 'a2b2');
 });
+
+test('__import__ of a dotted name is the top package; its attributes walk back down to the module', async () => {
+  const f = await facts("req = __import__('urllib.request')\nreq.request.urlopen(req.request.Request('https://log.invalid/x', data=b'1'))\nbad = __import__('urllib.request').urlopen('https://b.invalid/')\nos_ = __import__('os.path', fromlist=['join'])\nos_.join('a', 'b')\n");
+  assert.deepEqual(f.sinks.map((s) => `${s.via} ${s.dest?.host ?? ''}`), ['urllib.request.urlopen log.invalid', 'urllib.request.urlopen b.invalid']);
+  assert.ok(f.calls.some((c) => c.name === 'os.path.join'));
+});
+
+test('unpickling a pickled response is not running downloaded code', async () => {
+  const f = await facts("import pickle, requests\ndef t():\n    r = requests.get('https://example.org/')\n    return pickle.loads(pickle.dumps(r))\n");
+  assert.equal(f.execs.filter((e) => e.fromNetwork).length, 0);
+});
