@@ -227,7 +227,7 @@ function sinkCall(name: string): { kind: 'http' | 'socket' | 'dns' | 'smtp' | 'f
   if (/^(?:requests|httpx|niquests|grequests)(?:\.(?:Session|session|Client|AsyncClient)(?:\.__enter__)?)?\.(?:get|post|put|patch|delete|head|options|request|stream)$/.test(name)) {
     return { kind: 'http', destArg: name.endsWith('.request') || name.endsWith('.stream') ? 1 : 0 };
   }
-  if (/^(?:urllib\.request|urllib2|urllib|six\.moves\.urllib\.request)\.(?:urlopen|urlretrieve)$/.test(name)) return { kind: 'http', destArg: 0 };
+  if (/^(?:urllib\.request|urllib2|urllib|six\.moves\.urllib\.request)\.(?:urlopen|urlretrieve|build_opener\.open)$/.test(name)) return { kind: 'http', destArg: 0 };
   if (/^aiohttp\.ClientSession\.(?:get|post|put|patch|request)$/.test(name)) return { kind: 'http', destArg: name.endsWith('.request') ? 1 : 0 };
   if (/^(?:urllib3\.PoolManager|urllib3\.poolmanager\.PoolManager)\.(?:request|urlopen)$/.test(name)) return { kind: 'http', destArg: 1 };
   if (/^(?:http\.client|httplib)\.HTTPS?Connection\.(?:request|putrequest|send)$/.test(name)) return { kind: 'http', destArg: 'recv' };
@@ -1563,7 +1563,12 @@ export class FactExtractor {
     const argTaint = unionTaint(splatTaint, ...args.map(taintOf), ...Object.values(kw).map(taintOf));
     if (fnNode?.type === 'attribute') this.mutateContainer(fnNode, args, argTaint, scope);
     let result: Val | undefined;
-    if (callee.k === 'ref') result = this.applyKnown(callee.name, args, kw, node, scope, callee.recv);
+    if (callee.k === 'ref') {
+      result = this.applyKnown(callee.name, args, kw, node, scope, callee.recv);
+      // A method of a class defined here, called on an instance (`req = Request(); req.get(u)`): what it returns.
+      const ret = result === undefined && callee.name.startsWith('class:') ? this.returns.get(callee.name.slice(6)) : undefined;
+      if (ret !== undefined) result = this.substituteReturn(ret, args);
+    }
     if (callee.k === 'func') {
       if (callee.lambda !== undefined && args[0] !== undefined) result = this.applyFunc(callee, args[0], node);
       else {

