@@ -77,6 +77,8 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
   const runSlot = (): Promise<void> =>
     new Promise<void>((finish) => {
       let worker: Worker | undefined;
+      /** A replaced worker still shutting down: its heap is only freed when it has stopped. */
+      let retiring: Promise<unknown> | undefined;
       let inflight: number[] = [];
       let timer: NodeJS.Timeout | undefined;
       const arm = (): void => {
@@ -91,10 +93,23 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
         if (w !== undefined) {
           w.removeAllListeners();
           w.on('error', () => undefined);
-          void w.terminate();
+          const stopped = w.terminate().catch(() => undefined);
+          retiring = stopped;
+          void stopped.then(() => {
+            if (retiring === stopped) retiring = undefined;
+          });
         }
       };
       const fill = (): void => {
+        // Its replacement starts only once the old worker has stopped, so two full heaps of one slot
+        // never coexist (that was the evaluation's peak memory).
+        if (worker === undefined && retiring !== undefined) {
+          void retiring.then(() => {
+            retiring = undefined;
+            fill();
+          });
+          return;
+        }
         while (inflight.length < PIPELINE_DEPTH) {
           const index = take();
           if (index === undefined) break;
