@@ -260,7 +260,6 @@ function strAt(v: Val | undefined): string {
   return v?.k === 'str' ? v.s : '';
 }
 
-/** Output of a decoder whose input was computed (`b64decode(x)`, `b64decode(x).decode()`). */
 /** Bytes XORed with a value the code does not hold (a key passed in): decrypted at run time. */
 const XOR_FROM = 'decoded.xor';
 
@@ -277,6 +276,7 @@ function isDataByte(v: Val): boolean {
   return (v.k === 'num' && Number.isInteger(v.n) && v.n >= 0 && v.n <= 255) || (v.k === 'str' && v.bytes === true && v.s.length === 1);
 }
 
+/** Output of a decoder whose input was computed (`b64decode(x)`, `b64decode(x).decode()`). */
 function isDecodedOutput(from: string | undefined): boolean {
   return from === 'decoded' || (from?.startsWith('decoded.') ?? false);
 }

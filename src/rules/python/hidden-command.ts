@@ -33,8 +33,9 @@ export const hiddenCommand = defineRule<PyPackage, PyReport>({
       for (const c of file.facts.commands) {
         const pipeline = DECODE_AND_RUN_RE.exec(c.cmd);
         const trigger = triggerOf(file, c);
-        // A command line built around bytes decrypted with a key the code does not contain.
-        if (c.sources.includes('decrypted')) {
+        // A command line whose program is bytes decrypted with a key the code does not contain (a digest
+        // or signature computed from such bytes, further along the line, is not the program).
+        if (c.sources.includes('decrypted') && c.cmd.startsWith('\uFFFD')) {
           report({ ...at(file, c), severity: 'critical', confidence: 'high', message: `Runs a command it decrypts at run time (embedded data XORed with a key that is not in the code) ${when(trigger)}: ${short(c.cmd)}.` });
           continue;
         }

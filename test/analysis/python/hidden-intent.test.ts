@@ -118,3 +118,8 @@ test('an SSH key sent to a fixed third-party host is exfiltration even when call
   const netrc = "import os, requests\ndef login():\n    tok = open(os.path.expanduser('~/.netrc')).read().split()[-1]\n    return requests.get('https://api.service.example/user', headers={'Authorization': tok})\n";
   assert.doesNotMatch(await verdict({ 'p/auth.py': netrc }), /^malicious/);
 });
+
+test('a request signed with an HMAC computed by hand is not a decrypted command', async () => {
+  const hmac = "import hashlib, subprocess\ndef sign(key, msg):\n    opad = bytes(x ^ 0x5C for x in key)\n    sig = hashlib.sha256(opad + msg).hexdigest()\n    subprocess.run('curl -H \"X-Sig: %s\" https://api.example.com/' % sig, shell=True)\n";
+  assert.match(await verdict({ 'p/sign.py': hmac }), /^clean/);
+});
