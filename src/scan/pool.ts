@@ -93,11 +93,7 @@ export async function scanAll(targets: readonly string[], options: ScanOptions, 
         if (w !== undefined) {
           w.removeAllListeners();
           w.on('error', () => undefined);
-          const stopped = w.terminate().catch(() => undefined);
-          retiring = stopped;
-          void stopped.then(() => {
-            if (retiring === stopped) retiring = undefined;
-          });
+          retiring = w.terminate().catch(() => undefined);
         }
       };
       const fill = (): void => {

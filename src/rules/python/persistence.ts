@@ -15,12 +15,12 @@ const AUTOSTART_PATH_RE =
 const PLACE_RE = /^(?:os\.(?:makedirs|mkdir|rename|replace|symlink|link)|shutil\.(?:copy|copy2|copyfile|copytree|move)|git\.Git(?:\.clone)?|git\.Repo\.clone_from|pathlib\.Path(?:\.(?:write_text|write_bytes|mkdir|rename|replace|symlink_to))?)$/;
 
 /** A file written, copied, moved or linked into an autostart location by this file's code, or undefined. */
-export function autostartPlacement(file: PyFile): { ev: WriteFact | CallFact; path: string } | undefined {
+export function autostartPlacement(file: PyFile): { write: WriteFact; path: string } | { call: CallFact; path: string } | undefined {
   const write = file.facts.writes.find((w) => w.path !== undefined && AUTOSTART_PATH_RE.test(w.path));
-  if (write !== undefined) return { ev: write, path: write.path ?? '' };
+  if (write !== undefined) return { write, path: write.path ?? '' };
   let placed: string | undefined;
-  const place = file.facts.calls.find((c) => PLACE_RE.test(c.name) && [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'str' && AUTOSTART_PATH_RE.test(a.s) && (placed = a.s) !== undefined));
-  return place !== undefined ? { ev: place, path: placed ?? '' } : undefined;
+  const call = file.facts.calls.find((c) => PLACE_RE.test(c.name) && [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'str' && AUTOSTART_PATH_RE.test(a.s) && (placed = a.s) !== undefined));
+  return call !== undefined ? { call, path: placed ?? '' } : undefined;
 }
 
 export const persistence = defineRule<PyPackage, PyReport>({
@@ -49,8 +49,8 @@ export const persistence = defineRule<PyPackage, PyReport>({
       // A file actually written into an autostart location (path folded by the evaluator), or placed there
       // by copying, moving, cloning or creating folders.
       const placement = autostartPlacement(file);
-      const write = placement !== undefined && 'fromNetwork' in placement.ev ? placement.ev : undefined;
-      if (write !== undefined) {
+      if (placement !== undefined && 'write' in placement) {
+        const write = placement.write;
         const loc = at(file, write);
         // A download installed to start with every login: a dropper wherever it runs (unless its vendor's own).
         const cls = write.netHost !== undefined && write.netHost !== '' ? classifyHost(write.netHost) : undefined;
@@ -63,10 +63,9 @@ export const persistence = defineRule<PyPackage, PyReport>({
         });
         continue;
       }
-      const place = placement !== undefined && 'name' in placement.ev ? placement.ev : undefined;
-      if (place !== undefined) {
-        const loc = at(file, place);
-        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Places files into an autostart location with ${place.name} (${short(placement?.path ?? '', 80)}) ${when(loc.trigger)}.` });
+      if (placement !== undefined) {
+        const loc = at(file, placement.call);
+        report({ ...loc, severity: isAuto(loc.trigger) ? 'critical' : 'high', confidence: 'high', message: `Places files into an autostart location with ${placement.call.name} (${short(placement.path, 80)}) ${when(loc.trigger)}.` });
         continue;
       }
       const hit = textHits(file, PERSIST_RE, 1)[0];
