@@ -894,9 +894,9 @@ export class FactExtractor {
       if (def?.type === 'function_definition') fact.methods.push(field(def, 'name')?.text ?? '');
       this.walkStmt(c, inner);
     }
-    // `Class.method(...)` reaches static and class methods (instance methods take `self` first).
+    // `Class.method(...)` reaches static and class methods; `Class().method(...)` any method.
     const methods = new Map<string, FuncVal>();
-    for (const [n, v] of inner.vars) if (v.k === 'func' && v.bound !== true) methods.set(n, v);
+    for (const [n, v] of inner.vars) if (v.k === 'func') methods.set(n, v);
     if (methods.size > 0) this.classMethods.set(name, methods);
   }
 
@@ -1315,8 +1315,12 @@ export class FactExtractor {
 
   private attrOf(obj: Val, attr: string): Val {
     if (attr === '__name__' && obj.k === 'ref' && !obj.name.includes(':')) return str(obj.name.split('.').pop() ?? obj.name);
-    const method = obj.k === 'ref' && obj.name.startsWith('class:') ? this.classMethods.get(obj.name.slice(6))?.get(attr) : undefined;
-    if (method !== undefined) return method;
+    // On the class, instance methods are not callable as-is (they take `self` first); on an instance
+    // (`req = Request()`), every method is, with `self` bound.
+    const onClass = obj.k === 'ref' && obj.name.startsWith('class:') ? this.classMethods.get(obj.name.slice(6))?.get(attr) : undefined;
+    if (onClass !== undefined && onClass.bound !== true) return onClass;
+    const onInstance = obj.k === 'unknown' && obj.from?.startsWith('class:') === true ? this.classMethods.get(obj.from.slice(6))?.get(attr) : undefined;
+    if (onInstance !== undefined) return onInstance;
     // `__import__('urllib.request')` is the top package: `.request` walks back down to the imported module.
     if (obj.k === 'ref' && obj.rest !== undefined && obj.rest[0] === attr) return obj.rest.length > 1 ? { ...obj, rest: obj.rest.slice(1) } : { k: 'ref', name: obj.name, ...(obj.taint !== undefined ? { taint: obj.taint } : {}) };
     if (obj.k === 'ref') {
@@ -1563,12 +1567,7 @@ export class FactExtractor {
     const argTaint = unionTaint(splatTaint, ...args.map(taintOf), ...Object.values(kw).map(taintOf));
     if (fnNode?.type === 'attribute') this.mutateContainer(fnNode, args, argTaint, scope);
     let result: Val | undefined;
-    if (callee.k === 'ref') {
-      result = this.applyKnown(callee.name, args, kw, node, scope, callee.recv);
-      // A method of a class defined here, called on an instance (`req = Request(); req.get(u)`): what it returns.
-      const ret = result === undefined && callee.name.startsWith('class:') ? this.returns.get(callee.name.slice(6)) : undefined;
-      if (ret !== undefined) result = this.substituteReturn(ret, args);
-    }
+    if (callee.k === 'ref') result = this.applyKnown(callee.name, args, kw, node, scope, callee.recv);
     if (callee.k === 'func') {
       if (callee.lambda !== undefined && args[0] !== undefined) result = this.applyFunc(callee, args[0], node);
       else {

