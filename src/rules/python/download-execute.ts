@@ -56,40 +56,30 @@ export const downloadExecute = defineRule<PyPackage, PyReport>({
     },
   },
   check(pkg, report) {
-    // Downloaded data handed to a function that puts it into a command line: the server decides what runs.
     for (const f of pkg.flows) {
-      if (f.net === undefined || f.sink.kind !== 'command') continue;
+      if (f.net === undefined) continue;
       const trigger = triggerOf(f.file, f.ev);
-      const hosts = f.net.filter((h) => h !== '');
-      const hostile = hosts.some(isHostileHost);
-      report({
-        path: f.file.path,
-        line: f.ev.line,
-        col: f.ev.col,
-        trigger,
-        severity: isAuto(trigger) || hostile ? 'critical' : 'high',
-        confidence: isAuto(trigger) || hostile ? 'high' : 'medium',
-        message: `Passes data downloaded${hosts.length > 0 ? ` from ${hosts.join(', ')}` : ''} to ${f.callee}(), which runs it in a command (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
-      });
-    }
-    // A dead-drop resolver: an address read from a paste or messenger service, handed to a function that
-    // downloads from it and saves a program. Whoever edits the paste decides what is installed.
-    for (const f of pkg.flows) {
-      const hosts = (f.net ?? []).filter((h) => h !== '' && isHostileHost(h));
-      if (hosts.length === 0 || f.sink.kind !== 'http' || f.sink.destParams?.includes(f.arg) !== true) continue;
+      const where = { path: f.file.path, line: f.ev.line, col: f.ev.col, trigger };
+      // Downloaded data handed to a function that puts it into a command line: the server decides what runs.
+      if (f.sink.kind === 'command') {
+        const hosts = f.net.filter((h) => h !== '');
+        const bad = isAuto(trigger) || hosts.some(isHostileHost);
+        report({
+          ...where,
+          severity: bad ? 'critical' : 'high',
+          confidence: bad ? 'high' : 'medium',
+          message: `Passes data downloaded${hosts.length > 0 ? ` from ${hosts.join(', ')}` : ''} to ${f.callee}(), which runs it in a command (${f.sinkFile}:${f.sink.line}) ${when(trigger)}.`,
+        });
+        continue;
+      }
+      // A dead-drop resolver: an address read from a paste or messenger service, handed to a function that
+      // downloads from it and saves a program. Whoever edits the paste decides what is installed.
+      const drops = f.net.filter((h) => h !== '' && isHostileHost(h));
+      if (drops.length === 0 || f.sink.kind !== 'http' || f.sink.destParams?.includes(f.arg) !== true) continue;
       const target = pkg.files.find((x) => x.path === f.sinkFile);
       const saved = target?.facts.writes.find((w) => w.fn === f.sink.fn && w.fromNetwork && w.path !== undefined && WINDOWS_PROGRAM_RE.test(w.path.replace(/\uFFFD/g, '')));
       if (saved === undefined) continue;
-      const trigger = triggerOf(f.file, f.ev);
-      report({
-        path: f.file.path,
-        line: f.ev.line,
-        col: f.ev.col,
-        trigger,
-        severity: 'critical',
-        confidence: 'high',
-        message: `Reads a download address from ${hosts.join(', ')} and passes it to ${f.callee}(), which saves the program it fetches (${short(saved.path ?? '', 60)}) ${when(trigger)}.`,
-      });
+      report({ ...where, severity: 'critical', confidence: 'high', message: `Reads a download address from ${drops.join(', ')} and passes it to ${f.callee}(), which saves the program it fetches (${short(saved.path ?? '', 60)}) ${when(trigger)}.` });
     }
     for (const file of pkg.files) {
       for (const e of file.facts.execs) {

@@ -2,7 +2,7 @@ import { defineRule } from '../types.js';
 import type { PyPackage, PyReport } from '../../analysis/python/model.js';
 import { isAuto, lineTrigger, textHits, when } from './util.js';
 
-const DISCORD_STORE_RE = /\.ROBLOSECURITY\b|discord(?:canary|ptb)?[\\/]{1,2}Local Storage|Local Storage[\\/]{1,2}leveldb|\\{1,2}discord(?:canary|ptb)?\\{1,2}|\/discord(?:canary|ptb)?\//i;
+const SESSION_STORE_RE = /\.ROBLOSECURITY\b|discord(?:canary|ptb)?[\\/]{1,2}Local Storage|Local Storage[\\/]{1,2}leveldb|\\{1,2}discord(?:canary|ptb)?\\{1,2}|\/discord(?:canary|ptb)?\//i;
 const TOKEN_RE = /\[\\w-\]\{24(?:,26)?\}\\\.\[\\w-\]\{6\}|mfa\\\.\[\\w-\]\{84\}|dQw4w9WgXcQ:|\[\\w-\]\{24\}\\\.|discord(?:app)?\.com\/api\/v\d+\/users\/@me|\bencrypted_key\b/i;
 const WEBHOOK_RE = /discord(?:app)?\.com\/api\/webhooks\/\d{5,}|api\.telegram\.org\/bot\d{5,}/i;
 const TDATA_RE = /Telegram Desktop[\\/]{1,2}tdata|\btdata[\\/]{1,2}/i;
@@ -31,7 +31,7 @@ export const messengerStealer = defineRule<PyPackage, PyReport>({
   },
   check(pkg, report) {
     for (const file of pkg.files) {
-      const store = textHits(file, DISCORD_STORE_RE, 1)[0];
+      const store = textHits(file, SESSION_STORE_RE, 1)[0];
       const token = textHits(file, TOKEN_RE, 1)[0];
       const webhook = textHits(file, WEBHOOK_RE, 1)[0];
       const tdata = textHits(file, TDATA_RE, 1)[0];
